@@ -1,0 +1,60 @@
+# Build automation for marketagg. `make run` and `make test` are all a fresh machine needs:
+# both call `setup`, which installs what is missing and is safe to run again.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+APT_STAMP := $(VENV)/.apt-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := postgresql-15-partman chromium
+
+.PHONY: setup run demo test lint bench migrate clean apt node
+
+setup: $(STAMP) $(NODE_STAMP) $(APT_STAMP) migrate
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages: pg_partman for native partitioning on plain PostgreSQL, chromium for browser tests.
+# Installed only where missing, and only when we are allowed to (root or sudo).
+$(APT_STAMP): | $(STAMP)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ]; then echo "note: cannot install$$missing (not root); PostgreSQL partitioning tests need them"; \
+	  else $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq$$missing >/dev/null; fi; \
+	fi
+	touch $(APT_STAMP)
+
+# The WebAssembly PostgreSQL with TimescaleDB, used by the hypertable tests.
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --legacy-peer-deps --silent
+	touch $(NODE_STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0
+
+run: setup
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+demo: setup
+	$(PY) manage.py serve --simulate --host $(HOST) --port $(PORT)
+
+test: setup
+	$(PY) -m pytest --cov --cov-report=term --cov-report=xml:coverage.xml --cov-report=html:htmlcov $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+bench: setup
+	$(PY) -m tests.perf.run --readme README.md
+
+clean:
+	rm -rf $(VENV) node_modules htmlcov coverage.xml .pytest_cache

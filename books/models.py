@@ -1,0 +1,1 @@
+# Tick tables arrive with the storage issue (books.Trade, books.BookDelta, books.BookSnapshot).

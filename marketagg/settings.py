@@ -1,0 +1,130 @@
+"""Settings from the environment, with an embedded default for every value.
+
+Nothing set: SQLite file, in-memory channel layer, in-process scheduler (`make run`).
+DATABASE_URL / REDIS_URL set: PostgreSQL (+TimescaleDB when present) and Redis (docker compose).
+MARKETAGG_PROFILE=production refuses to start without a real SECRET_KEY.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+PROFILE = env.str("MARKETAGG_PROFILE", default="embedded")
+DEBUG = env.bool("DJANGO_DEBUG", default=PROFILE != "production")
+_DEV_SECRET = "embedded-default-not-secret"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET)
+if PROFILE == "production" and SECRET_KEY == _DEV_SECRET:
+    raise environ.ImproperlyConfigured("MARKETAGG_PROFILE=production needs DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+VAR_DIR = Path(env.str("MARKETAGG_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "exchanges",
+    "books",
+    "analytics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "marketagg.urls"
+ASGI_APPLICATION = "marketagg.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'marketagg.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web side read while the feed process writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 10},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# --- marketagg ---------------------------------------------------------------
+# Every knob of the feed process, overridable from the environment.
+MARKETAGG = {
+    # Instrument lists and snapshots come from here; the simulator replaces them with local URLs.
+    "SIMULATOR_PORT": env.int("MARKETAGG_SIMULATOR_PORT", default=8765),
+    "SNAPSHOT_INTERVAL": env.float("MARKETAGG_SNAPSHOT_INTERVAL", default=1.0),
+    "STATUS_LOG_INTERVAL": env.float("MARKETAGG_STATUS_LOG_INTERVAL", default=10.0),
+    "BACKOFF_CAP": env.float("MARKETAGG_BACKOFF_CAP", default=60.0),
+    "BACKOFF_BASE": env.float("MARKETAGG_BACKOFF_BASE", default=0.5),
+    "HEALTHY_RESET": env.float("MARKETAGG_HEALTHY_RESET", default=60.0),
+    "MAX_STREAMS_PER_CONNECTION": env.int("MARKETAGG_MAX_STREAMS_PER_CONNECTION", default=200),
+    "CONNECTION_MAX_AGE": env.float("MARKETAGG_CONNECTION_MAX_AGE", default=23.5 * 3600),
+    "QUARANTINE_SIZE": env.int("MARKETAGG_QUARANTINE_SIZE", default=1000),
+    "WRITER_QUEUE_SIZE": env.int("MARKETAGG_WRITER_QUEUE_SIZE", default=200_000),
+    "WRITER_BATCH_SIZE": env.int("MARKETAGG_WRITER_BATCH_SIZE", default=5000),
+    "WRITER_SPILL_DIR": env.str("MARKETAGG_WRITER_SPILL_DIR", default=str(VAR_DIR / "spill")),
+    "STORE_TICKS": env.bool("MARKETAGG_STORE_TICKS", default=True),
+    "RETENTION_DAYS": env.int("MARKETAGG_RETENTION_DAYS", default=30),
+    "COMPRESS_AFTER_HOURS": env.int("MARKETAGG_COMPRESS_AFTER_HOURS", default=24),
+    "CONTROL_CHANNEL": "marketagg.feeds.control",
+    "STATUS_GROUP": "marketagg.status",
+}
+
+LOG_LEVEL = env.str("MARKETAGG_LOG_LEVEL", default="INFO")
+LOG_JSON = env.bool("MARKETAGG_LOG_JSON", default=PROFILE == "production")
+from marketagg.logging import build_logging  # noqa: E402
+
+LOGGING = build_logging(level=LOG_LEVEL, json=LOG_JSON)
