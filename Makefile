@@ -46,8 +46,15 @@ run: setup
 demo: setup
 	$(PY) manage.py serve --simulate --host $(HOST) --port $(PORT)
 
+# The suite runs on the machine's PostgreSQL (and Redis); the tests marked `backends` run a second
+# time on the embedded SQLite default, so both storage paths are proven on every run.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketagg
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/5
 test: setup
-	$(PY) -m pytest --cov --cov-report=term --cov-report=xml:coverage.xml --cov-report=html:htmlcov $(PYTEST_ARGS)
+	MARKETAGG_VAR_DIR=$(CURDIR)/var/test DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	  $(PY) -m pytest --cov --cov-report= $(PYTEST_ARGS)
+	MARKETAGG_VAR_DIR=$(CURDIR)/var/test-sqlite $(PY) -m pytest -m backends --cov --cov-append \
+	  --cov-report=term --cov-report=xml:coverage.xml --cov-report=html:htmlcov $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

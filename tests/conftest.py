@@ -1,0 +1,11 @@
+"""Fixtures every test package may use. Package-specific ones live in tests/<package>/conftest.py."""
+
+import os
+
+import pytest
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The machine's real Redis, on a database of its own so tests never touch live data."""
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
