@@ -409,7 +409,7 @@ class Connector:
                     if group.active is not None:
                         for feed in group.active.feeds.values():
                             self.set_state(feed, BookState.BACKOFF, "reconnecting")
-                    log.info("reconnecting", venue=self.venue, group=group.name, in_seconds=round(delay, 2))
+                    log.debug("reconnecting", venue=self.venue, group=group.name, in_seconds=round(delay, 2))
                     await asyncio.sleep(delay)
                     self.stats.reconnects += 1
                 first = False
@@ -448,6 +448,11 @@ class Connector:
 
     def _log_disconnect(self, group: Group, error: BaseException) -> None:
         if isinstance(error, OSError | asyncio.TimeoutError | websockets.exceptions.InvalidHandshake):
+            # Said plainly once a minute per connection, not at every retry.
+            now = time.monotonic()
+            if now - group.extra.get("unreachable_logged", -1e9) < 60:
+                return
+            group.extra["unreachable_logged"] = now
             log.warning(
                 "cannot reach venue; retrying with backoff (offline? try `make demo`)",
                 venue=self.venue,

@@ -1,0 +1,115 @@
+"""The feed process: supervisor, sinks, control channel and status, started and stopped as one.
+
+`runfeeds` runs it alone; `serve` runs it beside the web server in the same event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from exchanges.connectors import FeedOptions
+from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
+from exchanges.status import StatusBoard, feed_states_clear
+from exchanges.supervisor import FeedSupervisor
+from exchanges.types import FanoutSink
+from marketagg.logging import get_logger
+
+log = get_logger("exchanges.feedprocess")
+
+
+@dataclass
+class FeedProcessOptions:
+    simulate: bool = False  # start the built-in simulator and stream from it
+    simulator_port: int = 0  # 0: any free port
+    simulator_rate: float = 10.0
+    simulator_faults: str = "none"
+    store: bool = True  # write ticks and snapshots to the database
+    feed_options: FeedOptions | None = None
+
+
+class FeedProcess:
+    def __init__(self, options: FeedProcessOptions | None = None) -> None:
+        self.options = options or FeedProcessOptions()
+        self.supervisor: FeedSupervisor | None = None
+        self.simulator = None
+        self.recorder = None
+        self.board: StatusBoard | None = None
+        self.layer = None
+        self.ready = asyncio.Event()
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        opts = self.options
+        endpoints = await sync_to_async(venue_endpoints)()
+        if opts.simulate:
+            from exchanges.simulator import FaultSpec, Simulator
+
+            self.simulator = Simulator(rate=opts.simulator_rate, faults=FaultSpec.parse(opts.simulator_faults))
+            await self.simulator.start(host="127.0.0.1", port=opts.simulator_port)
+            endpoints = self.simulator.endpoints()
+            log.info("simulator started", port=self.simulator.port)
+        specs = await sync_to_async(instrument_specs)()
+        self.layer = get_channel_layer()
+        self.board = StatusBoard(layer=self.layer)
+        sinks = [self.board]
+        if opts.store and settings.MARKETAGG["STORE_TICKS"]:
+            from books.recorder import build_recorder
+
+            self.recorder = await sync_to_async(build_recorder)()
+            sinks.append(self.recorder)
+        await sync_to_async(feed_states_clear)()
+        self.supervisor = FeedSupervisor(
+            specs=specs, endpoints=endpoints, sink=FanoutSink(*sinks), options=opts.feed_options or FeedOptions()
+        )
+        log.info("feeds starting", instruments=[s.key for s in specs], simulate=opts.simulate)
+        tasks = [
+            asyncio.create_task(self.supervisor.run(), name="supervisor"),
+            asyncio.create_task(self.board.run(self.supervisor), name="status"),
+            asyncio.create_task(self.listen(), name="control"),
+        ]
+        self.ready.set()
+        stop = asyncio.create_task(self._stop.wait())
+        await asyncio.wait([stop, tasks[0]], return_when=asyncio.FIRST_COMPLETED)
+        await self.shutdown(tasks)
+
+    async def shutdown(self, tasks: list[asyncio.Task]) -> None:
+        """Stop in order: no new data, flush what is held, close the simulator last."""
+        log.info("feeds stopping")
+        await self.supervisor.stop()
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(tasks[0]), 4)
+        for task in tasks[1:]:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        if self.recorder is not None:
+            await asyncio.to_thread(self.recorder.close)
+        if self.simulator is not None:
+            await self.simulator.stop()
+        log.info("feeds stopped")
+
+    async def listen(self) -> None:
+        """Control messages from the admin: applied here, within a moment, without a restart."""
+        channel = settings.MARKETAGG["CONTROL_CHANNEL"]
+        while True:
+            message = await self.layer.receive(channel)
+            try:
+                specs = None
+                if message.get("action") in ("enable", "disable", "reload"):
+                    specs = await sync_to_async(instrument_specs)()
+                done = await self.supervisor.apply_control(message, specs=specs)
+                log.info("control message", action=message.get("action"), result=done)
+            except Exception:
+                log.exception("control message failed", message=message)
+
+
+__all__ = ["FeedProcess", "FeedProcessOptions", "simulator_endpoints"]

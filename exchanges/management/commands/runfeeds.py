@@ -1,0 +1,37 @@
+"""`manage.py runfeeds [--simulate]`: every exchange connection and in-memory book, until SIGTERM."""
+
+import asyncio
+import signal
+
+from django.core.management.base import BaseCommand
+
+from exchanges.feedprocess import FeedProcess, FeedProcessOptions
+
+
+class Command(BaseCommand):
+    help = "Run the feed process: exchange connections, live books, tick storage, status."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--simulate", action="store_true", help="stream from the built-in exchange simulator")
+        parser.add_argument("--simulator-port", type=int, default=0)
+        parser.add_argument("--rate", type=float, default=10.0, help="simulator depth messages/s per instrument")
+        parser.add_argument("--faults", default="none", help="simulator fault spec, e.g. gap=0.01,disconnect=0.001")
+        parser.add_argument("--no-store", action="store_true", help="keep books in memory only")
+
+    def handle(self, *args, **options) -> None:
+        process = FeedProcess(
+            FeedProcessOptions(
+                simulate=options["simulate"],
+                simulator_port=options["simulator_port"],
+                simulator_rate=options["rate"],
+                simulator_faults=options["faults"],
+                store=not options["no_store"],
+            )
+        )
+        asyncio.run(self.main(process))
+
+    async def main(self, process: FeedProcess) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, process.stop)
+        await process.run()
