@@ -13,6 +13,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from exchanges import metrics
 from exchanges.connectors import FeedOptions
 from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
 from exchanges.status import StatusBoard, feed_states_clear
@@ -30,6 +31,7 @@ class FeedProcessOptions:
     simulator_rate: float = 10.0
     simulator_faults: str = "none"
     store: bool = True  # write ticks and snapshots to the database
+    metrics_port: int = 0  # serve /metrics of this process on a port of its own (0: no)
     feed_options: FeedOptions | None = None
 
 
@@ -70,6 +72,12 @@ class FeedProcess:
         self.supervisor = FeedSupervisor(
             specs=specs, endpoints=endpoints, sink=FanoutSink(*sinks), options=opts.feed_options or FeedOptions()
         )
+        collector = metrics.register(self.supervisor)
+        if opts.metrics_port:
+            # runfeeds is its own process: it serves its counters itself (serve shares /metrics).
+            from prometheus_client import start_http_server
+
+            start_http_server(opts.metrics_port, addr="127.0.0.1" if opts.simulate else "0.0.0.0")
         log.info("feeds starting", instruments=[s.key for s in specs], simulate=opts.simulate)
         tasks = [
             asyncio.create_task(self.supervisor.run(), name="supervisor"),
@@ -79,7 +87,10 @@ class FeedProcess:
         self.ready.set()
         stop = asyncio.create_task(self._stop.wait())
         await asyncio.wait([stop, tasks[0]], return_when=asyncio.FIRST_COMPLETED)
-        await self.shutdown(tasks)
+        try:
+            await self.shutdown(tasks)
+        finally:
+            metrics.unregister(collector)
 
     async def shutdown(self, tasks: list[asyncio.Task]) -> None:
         """Stop in order: no new data, flush what is held, close the simulator last."""

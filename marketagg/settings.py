@@ -119,6 +119,7 @@ MARKETAGG = {
     "STORE_TICKS": env.bool("MARKETAGG_STORE_TICKS", default=True),
     "RETENTION_DAYS": env.int("MARKETAGG_RETENTION_DAYS", default=30),
     "COMPRESS_AFTER_HOURS": env.int("MARKETAGG_COMPRESS_AFTER_HOURS", default=24),
+    "FEEDS_METRICS_PORT": env.int("MARKETAGG_FEEDS_METRICS_PORT", default=0),
     "CONTROL_CHANNEL": "marketagg.feeds.control",
     "STATUS_GROUP": "marketagg.status",
 }

@@ -3,6 +3,7 @@
 import asyncio
 import signal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from exchanges.feedprocess import FeedProcess, FeedProcessOptions
@@ -17,6 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=10.0, help="simulator depth messages/s per instrument")
         parser.add_argument("--faults", default="none", help="simulator fault spec, e.g. gap=0.01,disconnect=0.001")
         parser.add_argument("--no-store", action="store_true", help="keep books in memory only")
+        parser.add_argument(
+            "--metrics-port", type=int, default=settings.MARKETAGG["FEEDS_METRICS_PORT"],
+            help="serve Prometheus metrics of the feed process here (0: off)",
+        )
 
     def handle(self, *args, **options) -> None:
         process = FeedProcess(
@@ -26,6 +31,7 @@ class Command(BaseCommand):
                 simulator_rate=options["rate"],
                 simulator_faults=options["faults"],
                 store=not options["no_store"],
+                metrics_port=options["metrics_port"],
             )
         )
         asyncio.run(self.main(process))
