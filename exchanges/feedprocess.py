@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
 from exchanges import metrics
+from exchanges.booksfile import write_books
 from exchanges.connectors import FeedOptions
 from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
 from exchanges.status import StatusBoard, feed_states_clear
@@ -32,17 +34,19 @@ class FeedProcessOptions:
     simulator_faults: str = "none"
     store: bool = True  # write ticks and snapshots to the database
     metrics_port: int = 0  # serve /metrics of this process on a port of its own (0: no)
+    simulator_url: str = ""  # an already running `simulate_exchanges`, e.g. http://127.0.0.1:8765
+    books_out: str = ""  # at stop, write every live book here (the captures README's books file)
     feed_options: FeedOptions | None = None
 
 
 class FeedProcess:
-    def __init__(self, options: FeedProcessOptions | None = None) -> None:
+    def __init__(self, options: FeedProcessOptions | None = None, *, layer=None) -> None:
         self.options = options or FeedProcessOptions()
         self.supervisor: FeedSupervisor | None = None
         self.simulator = None
         self.recorder = None
         self.board: StatusBoard | None = None
-        self.layer = None
+        self.layer = layer
         self.ready = asyncio.Event()
         self._stop = asyncio.Event()
 
@@ -59,8 +63,11 @@ class FeedProcess:
             await self.simulator.start(host="127.0.0.1", port=opts.simulator_port)
             endpoints = self.simulator.endpoints()
             log.info("simulator started", port=self.simulator.port)
+        elif opts.simulator_url:
+            url = urlsplit(opts.simulator_url)
+            endpoints = simulator_endpoints(url.port or 80, url.hostname or "127.0.0.1")
         specs = await sync_to_async(instrument_specs)()
-        self.layer = get_channel_layer()
+        self.layer = self.layer or get_channel_layer()
         self.board = StatusBoard(layer=self.layer)
         sinks = [self.board]
         if opts.store and settings.MARKETAGG["STORE_TICKS"]:
@@ -95,6 +102,9 @@ class FeedProcess:
     async def shutdown(self, tasks: list[asyncio.Task]) -> None:
         """Stop in order: no new data, flush what is held, close the simulator last."""
         log.info("feeds stopping")
+        if self.options.books_out:
+            count = write_books(self.options.books_out, self.supervisor.books())
+            log.info("books written", path=self.options.books_out, books=count)
         await self.supervisor.stop()
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(asyncio.shield(tasks[0]), 4)

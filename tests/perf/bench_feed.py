@@ -14,8 +14,8 @@ import msgspec
 
 from books.orderbook import VenueBook
 from exchanges.connectors import FeedOptions
-from exchanges.connectors.binance import BinanceConnector
 from exchanges.connectors.base import Session
+from exchanges.connectors.binance import BinanceConnector
 from exchanges.quarantine import Quarantine
 from exchanges.ratelimit import HostLimits
 from exchanges.types import Endpoints, InstrumentSpec, NullSink

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, default=10.0, help="simulator depth messages/s per instrument")
         parser.add_argument("--faults", default="none", help="simulator fault spec, e.g. gap=0.01,disconnect=0.001")
         parser.add_argument("--no-store", action="store_true", help="keep books in memory only")
+        parser.add_argument("--simulator-url", default="", help="stream from a running simulate_exchanges")
+        parser.add_argument("--books-out", default="", help="write every live book to this JSON file at stop")
         parser.add_argument(
             "--metrics-port", type=int, default=settings.MARKETAGG["FEEDS_METRICS_PORT"],
             help="serve Prometheus metrics of the feed process here (0: off)",
@@ -32,6 +34,8 @@ class Command(BaseCommand):
                 simulator_faults=options["faults"],
                 store=not options["no_store"],
                 metrics_port=options["metrics_port"],
+                simulator_url=options["simulator_url"],
+                books_out=options["books_out"],
             )
         )
         asyncio.run(self.main(process))

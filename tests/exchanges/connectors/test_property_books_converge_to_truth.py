@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from exchanges.connectors import FeedOptions
 from exchanges.supervisor import FeedSupervisor
 from exchanges.types import Endpoints, InstrumentSpec
-from tests.exchanges.connectors.frames import deribit_book, depth
+from tests.exchanges.connectors.frames import depth, deribit_book
 from tests.exchanges.connectors.scripted_venue import ScriptedVenue, wait_for
 
 # One event: some level changes on either side; how it travels: sent, dropped or sent twice.
