@@ -41,6 +41,6 @@ async def read_until(proc: asyncio.subprocess.Process, text: str, timeout: float
 
     try:
         await asyncio.wait_for(scan(), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise AssertionError(f"no {text!r} within {timeout}s:\n" + "".join(seen)) from None
     return "".join(seen)
