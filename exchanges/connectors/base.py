@@ -345,8 +345,14 @@ class Connector:
     def _spawn(self, coro) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.append(task)
-        task.add_done_callback(lambda t: self._tasks.remove(t) if t in self._tasks else None)
+        task.add_done_callback(self._task_done)
         return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+        if not task.cancelled() and task.exception() is not None and not self.stopping:
+            log.error("connector task failed", venue=self.venue, error=repr(task.exception()))
 
     # ---- life ----------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
@@ -395,7 +401,19 @@ class Connector:
                 await task
 
     async def run_group(self, group: Group) -> None:
-        """Keep one healthy session per group, for ever: connect, read, back off, reconnect."""
+        """Keep one healthy session per group, for ever; a bug in one round is logged and the
+        group starts again after a backoff delay, so one venue never dies silently."""
+        while not self.stopping:
+            try:
+                await self._run_group(group)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("connection group failed; starting it again", venue=self.venue, group=group.name)
+                await asyncio.sleep(group.backoff.next_delay() if group.backoff else 1.0)
+
+    async def _run_group(self, group: Group) -> None:
+        """Connect, read, back off, reconnect."""
         group.backoff = Backoff(
             base=self.options.backoff_base, cap=self.options.backoff_cap, healthy_after=self.options.healthy_after
         )
