@@ -42,7 +42,7 @@ class Scheduler:
                     await self._run_one(name, entry)
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=1.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _run_one(self, name: str, entry: dict) -> None:

@@ -20,6 +20,7 @@ class ScriptedVenue:
         self.snapshot_fn = None
         self.rpc_fn = None
         self.snapshot_requests: list[str] = []
+        self.snapshot_times: list[float] = []
         self.received: list[dict] = []  # client frames, decoded
         self.connections: list[web.WebSocketResponse] = []
         self.opened = 0
@@ -54,6 +55,7 @@ class ScriptedVenue:
             return await self._ws(request)
         symbol = request.query.get("symbol") or request.query.get("instrument_name", "")
         self.snapshot_requests.append(symbol)
+        self.snapshot_times.append(time.monotonic())
         if self.snapshot_fn is not None:
             body = self.snapshot_fn(symbol)
         else:
