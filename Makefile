@@ -61,7 +61,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check . || true
 
 bench: setup
-	$(PY) -m tests.perf.run --readme README.md
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m tests.perf.run --readme README.md
 
 clean:
 	rm -rf $(VENV) node_modules htmlcov coverage.xml .pytest_cache

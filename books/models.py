@@ -1,1 +1,110 @@
-# Tick tables arrive with the storage issue (books.Trade, books.BookDelta, books.BookSnapshot).
+"""Tick tables: trades, book deltas and book snapshots, written by the feed process.
+
+Time-partitioned on PostgreSQL (hypertables or pg_partman partitions, see books/storage/), plain
+indexed tables on SQLite. On PostgreSQL the primary key is (id, time): a partitioned table's unique
+keys must hold the partition column. Django sees `id` alone, which stays unique (one sequence).
+
+`instrument` is a foreign key without a database constraint: the writer streams rows with COPY and
+a constraint check per row costs ingest; deleting an instrument must not cascade over millions of
+ticks either (history stays until retention removes it).
+"""
+
+from django.db import models
+
+from exchanges.models import Instrument
+
+# Exact crypto numbers: 20 integer digits and 18 decimals (wei-sized quantities) fit; the writer
+# refuses anything that would be rounded rather than storing it inexactly.
+NUMBER = {"max_digits": 38, "decimal_places": 18}
+
+
+class BookSide(models.TextChoices):
+    BID = "b", "bid"
+    ASK = "a", "ask"
+
+
+class TakerSide(models.TextChoices):
+    BUY = "buy"
+    SELL = "sell"
+
+
+def _instrument() -> models.ForeignKey:
+    return models.ForeignKey(Instrument, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+
+class Trade(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    time = models.DateTimeField(help_text="Venue event time.")
+    instrument = _instrument()
+    trade_id = models.CharField(max_length=64, help_text="The venue's trade id.")
+    price = models.DecimalField(**NUMBER)
+    quantity = models.DecimalField(**NUMBER)
+    taker_side = models.CharField(max_length=4, choices=TakerSide.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["instrument", "time"], name="books_trade_instr_time")]
+
+    def __str__(self) -> str:
+        return f"trade {self.trade_id} {self.quantity}@{self.price}"
+
+
+class BookDelta(models.Model):
+    """One level change applied to a venue book: the absolute new quantity (zero = level removed).
+
+    `event` numbers the book changes of the feed process in the order they were applied; all rows
+    of one change share it. (time, event) is the replay order that `book_at` uses.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    time = models.DateTimeField()
+    instrument = _instrument()
+    sequence = models.BigIntegerField(null=True, blank=True, help_text="Venue sequence after the change.")
+    event = models.BigIntegerField()
+    side = models.CharField(max_length=1, choices=BookSide.choices)
+    price = models.DecimalField(**NUMBER)
+    quantity = models.DecimalField(**NUMBER)
+
+    class Meta:
+        indexes = [models.Index(fields=["instrument", "time", "event"], name="books_delta_instr_time")]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.price}={self.quantity}"
+
+
+class BookSnapshot(models.Model):
+    """A venue book after every change with (time, event) up to its own, best first on both sides.
+
+    `bids`/`asks` hold [price, quantity] pairs as plain decimal strings (JSON has no exact decimal).
+    `depth` is the venue book's level limit, so `book_at` trims exactly as the live book did.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    time = models.DateTimeField()
+    instrument = _instrument()
+    sequence = models.BigIntegerField(null=True, blank=True)
+    event = models.BigIntegerField()
+    depth = models.PositiveIntegerField(null=True, blank=True)
+    bids = models.JSONField(default=list)
+    asks = models.JSONField(default=list)
+    best_bid = models.DecimalField(**NUMBER, null=True, blank=True)
+    best_ask = models.DecimalField(**NUMBER, null=True, blank=True)
+    mid = models.DecimalField(**NUMBER, null=True, blank=True)
+    spread = models.DecimalField(**NUMBER, null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["instrument", "time", "event"], name="books_snapshot_instr_time")]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.time:%Y-%m-%d %H:%M:%S} {self.best_bid}/{self.best_ask}"
+
+
+class WrittenBatch(models.Model):
+    """Ledger of writer batches already committed: a batch retried after an ambiguous failure
+    (commit sent, answer lost) or reloaded from the spill file is skipped, never stored twice."""
+
+    id = models.CharField(max_length=40, primary_key=True)
+    written_at = models.DateTimeField()
+    rows = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.id

@@ -92,6 +92,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Periodic jobs: Celery beat in production, marketagg.scheduler inside `serve` (same task functions).
+CELERY_BEAT_SCHEDULE = {
+    "books-storage-maintenance": {"task": "books.storage_maintenance", "schedule": 600.0},
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -117,6 +121,8 @@ MARKETAGG = {
     "WRITER_BATCH_SIZE": env.int("MARKETAGG_WRITER_BATCH_SIZE", default=5000),
     "WRITER_SPILL_DIR": env.str("MARKETAGG_WRITER_SPILL_DIR", default=str(VAR_DIR / "spill")),
     "STORE_TICKS": env.bool("MARKETAGG_STORE_TICKS", default=True),
+    # auto: TimescaleDB when the extension exists, else pg_partman, else plain tables.
+    "STORAGE_BACKEND": env.str("MARKETAGG_STORAGE_BACKEND", default="auto"),
     "RETENTION_DAYS": env.int("MARKETAGG_RETENTION_DAYS", default=30),
     "COMPRESS_AFTER_HOURS": env.int("MARKETAGG_COMPRESS_AFTER_HOURS", default=24),
     "FEEDS_METRICS_PORT": env.int("MARKETAGG_FEEDS_METRICS_PORT", default=0),

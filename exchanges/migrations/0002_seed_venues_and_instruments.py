@@ -27,11 +27,12 @@ INSTRUMENTS = [
 def seed(apps, schema_editor):
     Exchange = apps.get_model("exchanges", "Exchange")
     Instrument = apps.get_model("exchanges", "Instrument")
+    db = schema_editor.connection.alias
     by_venue = {}
     for venue, name in VENUES:
-        by_venue[venue], _ = Exchange.objects.get_or_create(venue=venue, defaults={"name": name})
+        by_venue[venue], _ = Exchange.objects.using(db).get_or_create(venue=venue, defaults={"name": name})
     for venue, symbol, base, quote, kind, size, tick, into in INSTRUMENTS:
-        Instrument.objects.get_or_create(
+        Instrument.objects.using(db).get_or_create(
             exchange=by_venue[venue],
             symbol=symbol,
             defaults={

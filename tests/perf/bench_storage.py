@@ -1,0 +1,205 @@
+"""Storage benchmarks (`make bench`; never part of pytest): ingest through the writer, 1-minute bars
+of the last hour, and book_at, on a PostgreSQL database of their own (marketagg_storage_bench),
+built with the project's migrations (so pg_partman or TimescaleDB, whichever the server has) and
+seeded with generate_series SQL. Each function returns a dict of measurements.
+
+    from tests.perf import bench_storage
+    with bench_storage.bench_database() as alias:
+        bench_storage.seed(using=alias, rows=10_000_000)
+        bench_storage.bars_last_hour(using=alias)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+from django.core.management import call_command
+from django.db import connection, connections
+
+BENCH_DB = "marketagg_storage_bench"
+FULL_ROWS = 10_000_000
+QUICK_ROWS = 200_000
+
+
+@contextlib.contextmanager
+def bench_database():
+    """A fresh, migrated database as Django alias "bench"; dropped afterwards."""
+    base = dict(connection.settings_dict)
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the storage benchmarks need PostgreSQL (DATABASE_URL=postgres://...)")
+    admin = psycopg.connect(
+        host=base["HOST"] or "127.0.0.1",
+        port=base["PORT"] or 5432,
+        user=base["USER"] or "postgres",
+        password=base.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    entry = {**base, "NAME": BENCH_DB}
+    connections.settings["bench"] = connections.configure_settings({"default": entry})["default"]
+    try:
+        call_command("migrate", database="bench", verbosity=0)
+        yield "bench"
+    finally:
+        connections["bench"].close()
+        del connections["bench"]
+        connections.settings.pop("bench", None)
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.close()
+
+
+def _instrument(using: str):
+    from exchanges.models import Exchange, Instrument
+
+    exchange, _ = Exchange.objects.using(using).get_or_create(
+        venue="binance", defaults={"name": "Binance spot"}
+    )
+    inst, _ = Instrument.objects.using(using).get_or_create(
+        exchange=exchange, symbol="BTCUSDT", defaults={"pair": "BTC-USDT", "base": "BTC", "quote": "USDT"}
+    )
+    return Instrument.objects.using(using).select_related("exchange").get(pk=inst.pk)
+
+
+def _make_partitions(cursor, *, start: datetime, end: datetime) -> None:
+    from books.storage import partman
+    from books.storage.backend import PARTMAN, storage_backend
+
+    if storage_backend(connections["bench"]) != PARTMAN:
+        return
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    hours = []
+    while hour <= end:
+        hours.append(hour)
+        hour += timedelta(hours=1)
+    for table in ("books_trade", "books_bookdelta", "books_booksnapshot"):
+        partman.ensure_partitions(cursor, table=table, hours=hours)
+
+
+def seed(*, using: str = "bench", rows: int = FULL_ROWS) -> dict:
+    """`rows` trades and `rows` deltas ending now (10 ms apart), and a 100-level snapshot every
+    second of the last two hours. Returns rows and seconds taken."""
+    inst = _instrument(using)
+    now = datetime.now(UTC)
+    start = now - timedelta(milliseconds=10 * rows)
+    t0 = time.perf_counter()
+    with connections[using].cursor() as cursor:
+        _make_partitions(cursor, start=start, end=now)
+        cursor.execute(
+            "INSERT INTO books_trade (time, instrument_id, trade_id, price, quantity, taker_side) "
+            "SELECT %s - g * INTERVAL '10 milliseconds', %s, g::text, 65000 + (g %% 1000) * 0.01, "
+            "0.001 * (g %% 100 + 1), CASE WHEN g %% 2 = 0 THEN 'buy' ELSE 'sell' END "
+            "FROM generate_series(1, %s) g",
+            [now, inst.id, rows],
+        )
+        cursor.execute(
+            "INSERT INTO books_bookdelta (time, instrument_id, sequence, event, side, price, quantity) "
+            "SELECT %s - g * INTERVAL '10 milliseconds', %s, %s - g, %s - g, "
+            "CASE WHEN g %% 2 = 0 THEN 'b' ELSE 'a' END, "
+            "CASE WHEN g %% 2 = 0 THEN 64990 - (g %% 100) * 0.1 ELSE 65010 + (g %% 100) * 0.1 END, "
+            "(g %% 7) * 0.5 FROM generate_series(1, %s) g",
+            [now, inst.id, rows + 1, rows + 1, rows],
+        )
+        snapshots = min(7200, rows // 100)
+        cursor.execute(
+            "WITH side AS (SELECT jsonb_agg(jsonb_build_array((64990 - k * 0.1)::text, '1') ORDER BY k) AS bids, "
+            "jsonb_agg(jsonb_build_array((65010 + k * 0.1)::text, '1') ORDER BY k) AS asks "
+            "FROM generate_series(0, 99) k) "
+            "INSERT INTO books_booksnapshot (time, instrument_id, sequence, event, depth, bids, asks, best_bid, "
+            "best_ask, mid, spread) SELECT %s - g * INTERVAL '1 second', %s, %s - g * 100, %s - g * 100, 1000, "
+            "side.bids, side.asks, 64990, 65010, 65000, 20 FROM generate_series(0, %s) g, side",
+            [now, inst.id, rows + 1, rows + 1, snapshots],
+        )
+        cursor.execute("ANALYZE books_trade; ANALYZE books_bookdelta; ANALYZE books_booksnapshot")
+    return {"rows": rows, "seconds": time.perf_counter() - t0}
+
+
+def ingest(*, using: str = "bench", rows: int = 200_000) -> dict:
+    """Delta rows per second through TickWriter (submit from this thread, COPY in its own)."""
+    from books.writer import TickWriter
+
+    inst = _instrument(using)
+    now = datetime.now(UTC)
+    price, qty = Decimal("65000.12"), Decimal("0.5")
+    made = [(now - timedelta(microseconds=rows - i), inst.id, i, i, "b", price, qty) for i in range(rows)]
+    with tempfile.TemporaryDirectory() as spill:
+        writer = TickWriter(using=using, spill_dir=spill, name="bench", queue_size=rows + 1).start()
+        t0 = time.perf_counter()
+        for row in made:
+            writer.submit("delta", row)
+        submitted = time.perf_counter() - t0
+        ok = writer.flush(timeout=600)
+        elapsed = time.perf_counter() - t0
+        writer.stop()
+    return {"rows": rows, "per_second": rows / elapsed, "submit_us": submitted / rows * 1e6, "complete": ok}
+
+
+def _timed(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def bars_last_hour(*, using: str = "bench") -> dict:
+    """1-minute trade bars of the last hour of one instrument (median ms of 5)."""
+    from books.selectors import bars
+
+    inst = _instrument(using)
+    end = datetime.now(UTC)
+    out: list = []
+    ms = _timed(
+        lambda: out.append(
+            bars(
+                instrument=inst,
+                start=end - timedelta(hours=1),
+                end=end,
+                interval=timedelta(minutes=1),
+                using=using,
+            )
+        )
+    )
+    return {"ms": ms, "bars": len(out[-1])}
+
+
+def book_at_time(*, using: str = "bench") -> dict:
+    """book_at a moment half a second after a snapshot, 100 levels a side (median ms of 5)."""
+    from books.selectors import book_at
+
+    inst = _instrument(using)
+    at = datetime.now(UTC) - timedelta(minutes=30, milliseconds=500)
+    book = []
+    ms = _timed(lambda: book.append(book_at(instrument=inst, at=at, using=using)))
+    return {"ms": ms, "levels": len(book[-1].bids) + len(book[-1].asks)}
+
+
+def table_rows(*, quick: bool = False) -> list[tuple[str, str, str]]:
+    """Rows of `make bench`'s table."""
+    rows = QUICK_ROWS if quick else FULL_ROWS
+    with bench_database() as alias:
+        ing = ingest(using=alias, rows=20_000 if quick else 500_000)
+        seeded = seed(using=alias, rows=rows)
+        b = bars_last_hour(using=alias)
+        a = book_at_time(using=alias)
+    return [
+        (
+            "tick writer ingest into PostgreSQL (COPY, 1 writer thread)",
+            f"{ing['per_second']:,.0f} rows/s (submit {ing['submit_us']:.1f} µs/row)",
+            "≥ 50,000 rows/s",
+        ),
+        (
+            f"1-minute bars of the last hour, one instrument, over {seeded['rows']:,} stored trades",
+            f"{b['ms']:.1f} ms ({b['bars']} bars)",
+            "< 100 ms",
+        ),
+        ("book_at (snapshot + ~50 deltas, 200 levels)", f"{a['ms']:.1f} ms", "< 50 ms"),
+    ]
