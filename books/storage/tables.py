@@ -97,6 +97,40 @@ def check_decimal(table: str, column: str, value, *, sqlite: bool) -> None:
         )
 
 
+_LOW = Decimal(1).scaleb(-MAX_DECIMALS)  # smallest step a stored decimal keeps
+_HIGH = Decimal(10) ** MAX_INTEGER_DIGITS
+
+
+def _plain_decimal_ok(value) -> bool:
+    """The common case, decided in a few hundred nanoseconds: a finite, non-negative Decimal that
+    fits the column exactly. Anything unusual takes the full check_decimal path (and its message)."""
+    return (
+        type(value) is Decimal
+        and value.is_finite()
+        and _HIGH > value >= 0
+        and (value.as_tuple().exponent >= -MAX_DECIMALS)
+    )
+
+
+def delta_row_ok(row) -> bool:
+    """True when a book-delta row certainly passes check_row; False means: run check_row."""
+    if type(row) is not tuple or len(row) != 7:
+        return False
+    time, iid, seq, event, side, price, qty = row
+    return (
+        type(time) is datetime
+        and time.tzinfo is not None
+        and type(iid) is int
+        and iid > 0
+        and (seq is None or (type(seq) is int and -(2**63) <= seq < 2**63))
+        and type(event) is int
+        and -(2**63) <= event < 2**63
+        and (side == "b" or side == "a")
+        and _plain_decimal_ok(price)
+        and _plain_decimal_ok(qty)
+    )
+
+
 def check_row(table: Table, row, *, sqlite: bool = False) -> None:
     """Raise BadRow if `row` cannot be stored exactly as it is."""
     name = table.key
