@@ -206,8 +206,9 @@ class BinanceConnector(Connector):
         2. Fetch a depth snapshot (`lastUpdateId` = L).
         3. Drop buffered events the snapshot already holds: spot `u <= L`, futures `u < L`.
         4. The first event applied must bracket the snapshot: spot `U <= L + 1 <= u`,
-           futures `U <= L <= u`. If the stream has moved past the snapshot (the first event
-           left starts after it), the snapshot is too old: fetch another (step 2).
+           futures `U <= L <= u` (or chain from it exactly, `pu == L`). If the stream has moved
+           past the snapshot (the first event left starts after it), the snapshot is too old:
+           fetch another (step 2).
         5. Every next event must follow on: spot `U == previous u + 1`, futures
            `pu == previous u`. Anything else is a gap: resync this symbol only.
         """
@@ -229,7 +230,7 @@ class BinanceConnector(Connector):
                 await asyncio.sleep(min(self.options.backoff_cap, 0.5 * 2 ** feed.extra["attempts"]))
                 continue
             last_id, bids, asks, ts = snapshot
-            if feed.buffer and self._too_old(last_id, feed.buffer[0].first):
+            if feed.buffer and self._too_old(last_id, feed.buffer[0]):
                 continue  # step 4 seen early: the stream already starts after this snapshot
             break
         feed.sync_task = None
@@ -243,9 +244,16 @@ class BinanceConnector(Connector):
                 for rest in pending[i:]:
                     self.buffer(feed, rest)
                 return
+            if feed.sync_token != token:
+                # The event crossed the book and a new sync began: it takes the rest.
+                for rest in pending[i + 1 :]:
+                    self.buffer(feed, rest)
+                return
 
-    def _too_old(self, last_id: int, first_update: int) -> bool:
-        return last_id < first_update if self.futures else last_id + 1 < first_update
+    def _too_old(self, last_id: int, event: DepthEvent) -> bool:
+        if self.futures:
+            return last_id < event.first and event.prev != last_id
+        return last_id + 1 < event.first
 
     async def fetch_snapshot(self, url: str, weight: float):
         try:
@@ -280,7 +288,9 @@ class BinanceConnector(Connector):
             if self.futures:
                 if event.last < current:
                     return True
-                if not (event.first <= current <= event.last):
+                # The documented rule, or an event that chains from the snapshot id exactly
+                # (pu == L: the snapshot was taken between two events), which is just as continuous.
+                if not (event.first <= current <= event.last or event.prev == current):
                     return False
             else:
                 if event.last <= current:

@@ -30,3 +30,14 @@ async def test_a_broken_pu_chain_resyncs(venue, run_feeds):
     await wait_for(lambda: sup.books()["binance-coinm:ETHUSD_PERP"].sequence == 55, what="resync")
     assert sup.books()["binance-coinm:ETHUSD_PERP"].to_json() == {"bids": [["3001", "6"]], "asks": [["3004", "2"]]}
     assert sup.stats()["venues"]["binance-coinm"]["resyncs"] == 1
+
+
+async def test_a_first_event_chaining_from_the_snapshot_id_is_accepted(venue, run_feeds):
+    # The snapshot was taken between two events: the next one starts after L but its pu is L.
+    venue.snapshots["BTCUSD_PERP"] = [snapshot(300, bids=[("60000.1", "7")])]
+    sup = await run_feeds(venue, "binance-coinm", ["BTCUSD_PERP"])
+    await venue.wait_connections(1)
+    await venue.send(depth("BTCUSD_PERP", 301, 305, asks=[("60000.2", "3")], prev=300))
+    await wait_for(lambda: sup.books()["binance-coinm:BTCUSD_PERP"].sequence == 305)
+    assert venue.snapshot_requests.count("BTCUSD_PERP") == 1
+    assert sup.books()["binance-coinm:BTCUSD_PERP"].to_json() == {"bids": [["60000.1", "7"]], "asks": [["60000.2", "3"]]}
