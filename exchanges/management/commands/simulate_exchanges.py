@@ -1,0 +1,66 @@
+"""`manage.py simulate_exchanges`: the built-in exchange simulator as a process of its own.
+
+Runs until SIGTERM or SIGINT, then closes every connection and stops. The endpoints it prints are
+what goes into the admin's endpoint overrides (Exchange.ws_url / rest_url).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve Binance (spot, USD-M, COIN-M) and Deribit protocols locally with random-walk books."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8765, help="0: any free port")
+        parser.add_argument(
+            "--rate", type=float, default=10.0, help="depth messages per second per instrument"
+        )
+        parser.add_argument(
+            "--faults", default="none", help='e.g. "gap=0.02,disconnect=0.002", "all", "none"'
+        )
+        parser.add_argument("--seed", default="0", help="same seed, same books")
+
+    def handle(self, *args, **options) -> None:
+        from exchanges.simulator import FaultSpec
+
+        try:
+            faults = FaultSpec.parse(options["faults"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        asyncio.run(self.serve(options, faults))
+
+    async def serve(self, options: dict, faults) -> None:
+        from exchanges.simulator import Simulator
+
+        sim = Simulator(seed=options["seed"], rate=options["rate"], faults=faults)
+        try:
+            await sim.start(host=options["host"], port=options["port"])
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {options['host']}:{options['port']}: {exc}") from None
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # Only the main thread may set signal handlers; elsewhere the caller stops us.
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        self.stdout.write(
+            f"exchange simulator on {sim.host}:{sim.port} (faults: {faults}, seed {options['seed']})"
+        )
+        for venue, ep in sim.endpoints().items():
+            self.stdout.write(f"  {venue:14} ws {ep.ws_url}  rest {ep.rest_url}")
+        self.stdout.write(
+            f"  truth: http://{sim.host}:{sim.port}/truth/<venue>/<symbol>; SIGTERM or Ctrl-C stops"
+        )
+        self.stdout.flush()
+        try:
+            await stop.wait()
+        finally:
+            await sim.stop()
+            self.stdout.write("exchange simulator stopped")

@@ -1,0 +1,62 @@
+"""HTTP control for tests and demos in other processes: the truth, pause/resume, faults, stats."""
+
+from __future__ import annotations
+
+import msgspec
+from aiohttp import web
+
+from books.numbers import plain
+from exchanges.simulator.appkeys import SIM
+from exchanges.simulator.faults import FaultSpec
+
+
+def _json(obj, status: int = 200) -> web.Response:
+    return web.Response(
+        text=msgspec.json.encode(obj).decode(), status=status, content_type="application/json"
+    )
+
+
+async def truth(request: web.Request) -> web.Response:
+    sim = request.app[SIM]
+    walk = sim.market.walk(request.match_info["venue"], request.match_info["symbol"])
+    if walk is None:
+        return _json({"error": "unknown instrument"}, status=404)
+    book = walk.truth
+    try:
+        depth = (
+            int(request.query["depth"]) if "depth" in request.query else max(len(book.bids), len(book.asks))
+        )
+    except ValueError:
+        return _json({"error": "depth must be an integer"}, status=400)
+    bids, asks = book.top(depth)
+    return _json(
+        {
+            "sequence": book.sequence,
+            "bids": [[plain(p), plain(q)] for p, q in bids],
+            "asks": [[plain(p), plain(q)] for p, q in asks],
+        }
+    )
+
+
+async def pause(request: web.Request) -> web.Response:
+    request.app[SIM].pause()
+    return _json({"paused": True})
+
+
+async def resume(request: web.Request) -> web.Response:
+    request.app[SIM].resume()
+    return _json({"paused": False})
+
+
+async def faults(request: web.Request) -> web.Response:
+    sim = request.app[SIM]
+    if request.method == "POST":
+        try:
+            sim.set_faults(FaultSpec.parse(await request.text()))
+        except ValueError as exc:
+            return _json({"error": str(exc)}, status=400)
+    return _json({"faults": str(sim.faults)})
+
+
+async def stats(request: web.Request) -> web.Response:
+    return _json(request.app[SIM].stats())

@@ -1,0 +1,161 @@
+"""The market: every instrument's walk, the clock that moves them, and who listens to what.
+
+Connections subscribe to topics `(venue, symbol, channel)` with channel one of
+`depth` (every event: Binance @depth@100ms, Deribit book.*), `depth1s` (Binance @depth, events
+merged per second), `trade` and `ticker` (best bid/ask changed). Publishing is synchronous on
+the event loop, so a snapshot taken between two events is exactly the truth after the last one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import defaultdict
+from typing import Protocol
+
+from exchanges.simulator.catalog import SimInstrument
+from exchanges.simulator.options import SimOptions
+from exchanges.simulator.walk import BookEvent, BookWalk, TradeTick
+
+Topic = tuple[str, str, str]
+CHANNELS = ("depth", "depth1s", "trade", "ticker")
+
+
+class Listener(Protocol):
+    def deliver(self, channel: str, walk: BookWalk, item: BookEvent | TradeTick | None) -> None: ...
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def merge_events(events: list[BookEvent]) -> BookEvent:
+    """Several consecutive events as one, the way Binance's 1000 ms stream reports a second:
+    ids from the first's U to the last's u, each level at its final quantity."""
+    if len(events) == 1:
+        return events[0]
+    sides: list[dict] = [{}, {}]
+    for event in events:
+        for merged, entries in zip(sides, (event.bids, event.asks), strict=True):
+            for price, qty, action in entries:
+                first_action = merged[price][1] if price in merged else action
+                merged[price] = (qty, first_action)
+    bids, asks = ([(p, q, a if q else "delete") for p, (q, a) in sorted(side.items())] for side in sides)
+    return BookEvent(
+        first=events[0].first,
+        last=events[-1].last,
+        prev=events[0].prev,
+        ts_ms=events[-1].ts_ms,
+        bids=bids,
+        asks=asks,
+        top_changed=any(e.top_changed for e in events),
+    )
+
+
+class Market:
+    def __init__(self, instruments: list[SimInstrument], *, seed: object, options: SimOptions) -> None:
+        self.options = options
+        self.instruments = {(i.venue, i.symbol): i for i in instruments}
+        self.walks = {
+            key: BookWalk(
+                inst,
+                seed=seed,
+                min_levels=options.min_levels,
+                max_levels=options.max_levels,
+                max_changes=options.max_changes,
+            )
+            for key, inst in self.instruments.items()
+        }
+        self.listeners: dict[Topic, set[Listener]] = defaultdict(set)
+        self.paused = False
+        self._pending_1s: dict[tuple[str, str], list[BookEvent]] = defaultdict(list)
+        # When a trade happens is decided apart from the walks: trade timing never moves a book.
+        self._trade_clock = random.Random(f"trade-clock:{seed}")
+        self.events = 0
+        self.trades = 0
+
+    # ---- listeners ----------------------------------------------------------------------
+    def walk(self, venue: str, symbol: str) -> BookWalk | None:
+        return self.walks.get((venue, symbol))
+
+    def listen(self, topic: Topic, listener: Listener) -> None:
+        self.listeners[topic].add(listener)
+
+    def unlisten(self, topic: Topic, listener: Listener) -> None:
+        subs = self.listeners.get(topic)
+        if subs is not None:
+            subs.discard(listener)
+            if not subs:
+                del self.listeners[topic]
+
+    def forget(self, listener: Listener) -> None:
+        for topic in [t for t, subs in self.listeners.items() if listener in subs]:
+            self.unlisten(topic, listener)
+
+    def _publish(self, topic: Topic, walk: BookWalk, item) -> None:
+        subs = self.listeners.get(topic)
+        if subs:
+            for listener in list(subs):
+                listener.deliver(topic[2], walk, item)
+
+    # ---- moving the books ---------------------------------------------------------------
+    def advance(self, steps: int = 1) -> None:
+        """Move every book `steps` events (and maybe trade), as `steps` ticks of the clock would."""
+        for _ in range(steps):
+            self._tick()
+
+    def _tick(self) -> None:
+        ts = now_ms()
+        trade_chance = self.options.trades_per_second / self.options.rate if self.options.rate > 0 else 0.2
+        for key, walk in self.walks.items():
+            self._step(key, walk, ts)
+            if self._trade_clock.random() < trade_chance:
+                self.trades += 1
+                self._publish((key[0], key[1], "trade"), walk, walk.trade(ts))
+
+    def _step(self, key: tuple[str, str], walk: BookWalk, ts: int) -> None:
+        venue, symbol = key
+        event = walk.step(ts)
+        self.events += 1
+        if venue.startswith("binance"):
+            self._pending_1s[key].append(event)
+        self._publish((venue, symbol, "depth"), walk, event)
+        if event.top_changed:
+            self._publish((venue, symbol, "ticker"), walk, event)
+
+    def pause(self) -> None:
+        """Stop the clock. An event a snapshot already showed part of is streamed first, so the
+        paused truth holds everything any client can have seen."""
+        self.paused = True
+        ts = now_ms()
+        for key, walk in self.walks.items():
+            if walk.pending is not None:
+                self._step(key, walk, ts)
+
+    def flush_slow(self) -> None:
+        """Send the merged second to the 1000 ms depth streams."""
+        pending, self._pending_1s = self._pending_1s, defaultdict(list)
+        for (venue, symbol), events in pending.items():
+            if events:
+                self._publish((venue, symbol, "depth1s"), self.walks[(venue, symbol)], merge_events(events))
+
+    async def run(self) -> None:
+        """The clock: `rate` ticks a second, the 1000 ms streams once a second. Late ticks are
+        caught up a few at a time rather than in one burst, and never while paused."""
+        loop = asyncio.get_running_loop()
+        rate = self.options.rate
+        period = 1.0 / rate if rate > 0 else 1.0
+        next_tick = loop.time() + period
+        next_slow = loop.time() + 1.0
+        while True:
+            now = loop.time()
+            if rate > 0 and now >= next_tick:
+                behind = int((now - next_tick) / period) + 1
+                if not self.paused:
+                    self.advance(min(behind, 5))
+                next_tick += behind * period
+            if now >= next_slow:
+                self.flush_slow()
+                next_slow += max(1, int(now - next_slow) + 1) * 1.0
+            await asyncio.sleep(max(0.0, min(next_tick if rate > 0 else next_slow, next_slow) - loop.time()))

@@ -1,0 +1,323 @@
+"""The random walk of one instrument's book: the truth every stream and snapshot is cut from.
+
+Prices and quantities live as integers (ticks, steps) while walking, so the book can never hold a
+price off the tick grid, and the truth is mirrored into an exact `VenueBook`. The walk depends on
+the seed and the instrument only: two simulators with the same seed produce the same books after
+the same number of steps, whatever their clocks or faults do.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sortedcontainers import SortedDict
+
+from books.orderbook import VenueBook
+from exchanges.simulator.catalog import SimInstrument
+
+Entry = tuple[Decimal, Decimal, str]  # price, absolute quantity (0 = removed), Deribit action
+
+
+@dataclass
+class BookEvent:
+    """One change of the truth: update ids `first..last`, the previous event's `prev` (`pu`,
+    Deribit's `prev_change_id`) and the levels that changed, with their absolute quantities."""
+
+    first: int
+    last: int
+    prev: int
+    ts_ms: int
+    bids: list[Entry]
+    asks: list[Entry]
+    top_changed: bool = False
+    # Encoded frames, built once per event and shared by every connection that sends it.
+    cache: dict = field(default_factory=dict, repr=False)
+
+    def encoded(self, key, build):
+        text = self.cache.get(key)
+        if text is None:
+            text = self.cache[key] = build()
+        return text
+
+
+@dataclass
+class TradeTick:
+    trade_id: int
+    ts_ms: int
+    price: Decimal
+    qty: Decimal
+    buyer_is_maker: bool  # Binance "m": True means the taker sold
+    cache: dict = field(default_factory=dict, repr=False)
+
+    def encoded(self, key, build):
+        text = self.cache.get(key)
+        if text is None:
+            text = self.cache[key] = build()
+        return text
+
+
+class BookWalk:
+    """Generates uncrossed book changes for one instrument, 1..`max_changes` levels per event."""
+
+    def __init__(
+        self,
+        instrument: SimInstrument,
+        *,
+        seed: object,
+        min_levels: int = 50,
+        max_levels: int = 300,
+        max_changes: int = 20,
+    ) -> None:
+        self.instrument = instrument
+        self.rng = random.Random(f"walk:{seed}:{instrument.key}")
+        self.min_levels = min_levels
+        self.max_levels = max_levels
+        self.max_changes = max_changes
+        self.tick = instrument.tick
+        self.step_size = instrument.step
+        self.bids: SortedDict = SortedDict()  # ticks -> steps
+        self.asks: SortedDict = SortedDict()
+        self.truth = VenueBook(venue=instrument.venue, symbol=instrument.symbol)
+        self.sequence = self.rng.randrange(1_000_000, 9_000_000)  # a venue's ids never start at 0
+        self.next_trade_id = self.rng.randrange(100_000, 900_000)
+        self.pending: BookEvent | None = None  # generated for a snapshot, streamed at the next tick
+        # Trades draw from their own source so their rate never changes the books a seed gives.
+        self.trade_rng = random.Random(f"trades:{seed}:{instrument.key}")
+        self._seed_book()
+
+    # ---- numbers ------------------------------------------------------------------------
+    def price(self, ticks: int) -> Decimal:
+        return Decimal(ticks) * self.tick
+
+    def qty(self, steps: int) -> Decimal:
+        return Decimal(steps) * self.step_size
+
+    def _random_steps(self) -> int:
+        typical = self.instrument.typical_qty / self.step_size
+        return max(1, int(float(typical) * self.rng.lognormvariate(-0.5, 1.0)))
+
+    def _depth_offset(self) -> int:
+        """How far from the top a new level lands: mostly near it, sometimes deep."""
+        return 1 + int(self.rng.expovariate(1 / 6))
+
+    # ---- start --------------------------------------------------------------------------
+    def _seed_book(self) -> None:
+        mid = int(self.instrument.mid / self.tick)
+        rng = self.rng
+        count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
+        price = mid - 1
+        for _ in range(count):
+            self.bids[price] = self._random_steps()
+            price -= 1 + int(rng.expovariate(1 / 2))
+        count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
+        price = mid + 1
+        for _ in range(count):
+            self.asks[price] = self._random_steps()
+            price += 1 + int(rng.expovariate(1 / 2))
+        self.truth.load_snapshot(
+            bids=[(self.price(p), self.qty(q)) for p, q in self.bids.items()],
+            asks=[(self.price(p), self.qty(q)) for p, q in self.asks.items()],
+            sequence=self.sequence,
+            at=0.0,
+        )
+
+    # ---- one event ----------------------------------------------------------------------
+    def step(self, ts_ms: int) -> BookEvent:
+        """The next event, applied to the truth: the one a snapshot already peeked at, if any."""
+        event = self.pending if self.pending is not None else self._generate(ts_ms)
+        self.pending = None
+        event.ts_ms = ts_ms
+        self.truth.apply(
+            bids=[(p, q) for p, q, _ in event.bids],
+            asks=[(p, q) for p, q, _ in event.asks],
+            sequence=event.last,
+            at=ts_ms / 1000,
+        )
+        return event
+
+    def snapshot(self, limit: int, *, mid_event: random.Random | None = None) -> tuple[int, list, list]:
+        """(lastUpdateId, bids, asks) best first. With `mid_event`, cut inside the next event, as
+        Binance's snapshots are: its ids count single changes while the stream reports them in
+        batches, so lastUpdateId usually falls within an event's U..u, which the futures rule
+        (U <= lastUpdateId <= u) relies on. The event is then fixed in advance and streamed next."""
+        book = self.truth
+        if mid_event is None:
+            bids, asks = book.top(limit)
+            return book.sequence, bids, asks
+        if self.pending is None:
+            self.pending = self._generate(int(time.time() * 1000))
+        event = self.pending
+        changes = [(True, p, q) for p, q, _ in event.bids] + [(False, p, q) for p, q, _ in event.asks]
+        # Entry i of the event carries update id first + i. Never all but the last of a one-change
+        # event's nothing: a cut at an event's very start would leave futures clients no event
+        # holding lastUpdateId.
+        taken = len(changes) if len(changes) == 1 else mid_event.randint(1, len(changes) - 1)
+        bids = dict(book.bids.levels)
+        asks = dict(book.asks.levels)
+        for is_bid, price, qty in changes[:taken]:
+            side = bids if is_bid else asks
+            if qty:
+                side[price] = qty
+            else:
+                side.pop(price, None)
+        top_bids = sorted(bids.items(), reverse=True)[:limit]
+        top_asks = sorted(asks.items())[:limit]
+        return event.first + taken - 1, top_bids, top_asks
+
+    def _generate(self, ts_ms: int) -> BookEvent:
+        """Change 1..max_changes levels; returns the event that carries exactly those changes."""
+        before_top = (self.bids.peekitem(-1), self.asks.peekitem(0))
+        touched: dict[str, dict[int, int | None]] = {"b": {}, "a": {}}  # price -> steps before (None: absent)
+        wanted = self.rng.randint(1, self.max_changes)
+        done = 0
+        while done < wanted:
+            done += self._one_change(touched, budget=wanted - done)
+        self._keep_size(touched)
+        bids = self._entries(touched["b"], self.bids)
+        asks = self._entries(touched["a"], self.asks)
+        if not bids and not asks:
+            # Every change undid itself; a venue would not send an empty event, nor do we.
+            return self._generate(ts_ms)
+        prev = self.sequence
+        self.sequence += len(bids) + len(asks)  # one update id per level changed
+        after_top = (self.bids.peekitem(-1), self.asks.peekitem(0))
+        return BookEvent(
+            first=prev + 1,
+            last=self.sequence,
+            prev=prev,
+            ts_ms=ts_ms,
+            bids=bids,
+            asks=asks,
+            top_changed=after_top != before_top,
+        )
+
+    def _set(self, side: str, price: int, steps: int, touched) -> None:
+        book = self.bids if side == "b" else self.asks
+        if price not in touched[side]:
+            touched[side][price] = book.get(price)
+        if steps:
+            book[price] = steps
+        else:
+            book.pop(price, None)
+
+    def _pick_index(self, size: int) -> int:
+        """An index from the top, most often near it (where real books change most)."""
+        return min(int(self.rng.expovariate(1 / 8)), size - 1)
+
+    def _one_change(self, touched, *, budget: int) -> int:
+        rng = self.rng
+        side = "b" if rng.random() < 0.5 else "a"
+        book = self.bids if side == "b" else self.asks
+        roll = rng.random()
+        if roll < 0.45:  # a quantity changes
+            i = self._pick_index(len(book))
+            price = book.peekitem(-1 - i)[0] if side == "b" else book.peekitem(i)[0]
+            self._set(side, price, self._random_steps(), touched)
+            return 1
+        # Levels come and go in a balance that pulls each side back towards the middle of its
+        # allowed size, so books neither empty out nor pile up at the cap.
+        target = (self.min_levels + self.max_levels) / 2
+        add_share = min(0.9, max(0.1, 0.5 + (target - len(book)) / (2 * target)))
+        if (
+            roll < 0.45 + 0.4 * add_share
+        ):  # a new level behind the top, or inside the spread when there is room
+            best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
+            if best_ask - best_bid > 1 and rng.random() < 0.3:
+                price = rng.randint(best_bid + 1, best_ask - 1)
+            elif side == "b":
+                price = best_bid - self._depth_offset()
+            else:
+                price = best_ask + self._depth_offset()
+            # An occupied price: the new level goes to the next free tick further out.
+            away = -1 if side == "b" else 1
+            while price in book:
+                price += away
+            if price <= 0:
+                return 0
+            self._set(side, price, self._random_steps(), touched)
+            return 1
+        if roll < 0.85:  # a level goes
+            if len(book) <= self.min_levels:
+                return 0
+            i = self._pick_index(len(book))
+            price = book.peekitem(-1 - i)[0] if side == "b" else book.peekitem(i)[0]
+            self._set(side, price, 0, touched)
+            return 1
+        # The mid drifts: one side steps into the spread, taking the other side's best level if
+        # it is in the way. Never crossed: the new level is always strictly inside.
+        best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
+        if best_ask - best_bid <= 1 and budget < 2:
+            return 0  # stepping in would take two changes; the event has room for one
+        changes = 0
+        if side == "b":
+            if best_ask - best_bid <= 1:
+                if len(self.asks) <= self.min_levels:
+                    return 0
+                self._set("a", best_ask, 0, touched)
+                changes += 1
+            self._set("b", best_bid + 1, self._random_steps(), touched)
+        else:
+            if best_ask - best_bid <= 1:
+                if len(self.bids) <= self.min_levels or best_bid - 1 <= 0:
+                    return 0
+                self._set("b", best_bid, 0, touched)
+                changes += 1
+            self._set("a", best_ask - 1, self._random_steps(), touched)
+        return changes + 1
+
+    def _keep_size(self, touched) -> None:
+        """Keep each side between min_levels and max_levels by trimming or adding far levels."""
+        for side, book in (("b", self.bids), ("a", self.asks)):
+            while len(book) > self.max_levels:
+                far = book.peekitem(0)[0] if side == "b" else book.peekitem(-1)[0]
+                self._set(side, far, 0, touched)
+            while len(book) < self.min_levels:
+                far = book.peekitem(0)[0] if side == "b" else book.peekitem(-1)[0]
+                price = far - self._depth_offset() if side == "b" else far + self._depth_offset()
+                if price <= 0:
+                    break
+                self._set(side, price, self._random_steps(), touched)
+
+    def _entries(self, before: dict[int, int | None], book: SortedDict) -> list[Entry]:
+        out: list[Entry] = []
+        for price in sorted(before):
+            was = before[price]
+            now = book.get(price)
+            if was is None and now is None:
+                continue  # appeared and went within the event: nothing to tell
+            if was is None:
+                action = "new"
+            elif now is None:
+                action = "delete"
+            else:
+                action = "change"
+            out.append((self.price(price), self.qty(now or 0), action))
+        return out
+
+    # ---- trades -------------------------------------------------------------------------
+    def trade(self, ts_ms: int) -> TradeTick:
+        """A taker trade at the best price of one side. Trades do not change the book here: the
+        depth stream stays the only thing that does, which keeps the truth easy to state."""
+        rng = self.trade_rng
+        sell = rng.random() < 0.5
+        (bid, bid_qty), (ask, ask_qty) = self.best()
+        typical = float(self.instrument.typical_qty / self.step_size) / 4
+        qty = min(
+            bid_qty if sell else ask_qty, self.qty(max(1, int(typical * rng.lognormvariate(-0.5, 1.0))))
+        )
+        self.next_trade_id += 1
+        return TradeTick(
+            trade_id=self.next_trade_id,
+            ts_ms=ts_ms,
+            price=bid if sell else ask,
+            qty=qty,
+            buyer_is_maker=sell,
+        )
+
+    def best(self) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]]:
+        """Best bid and ask of the truth (what has been streamed, not an event peeked at)."""
+        bids, asks = self.truth.top(1)
+        return bids[0], asks[0]
