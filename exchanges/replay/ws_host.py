@@ -1,0 +1,262 @@
+"""One recorded WebSocket host, replayed: its frames in recorded order to whoever connects.
+
+- Frames go out in recorded order whatever the client subscribed to; a frame is consumed only
+  once a socket took it, so a reconnecting client continues from the next unsent frame.
+- With several sockets open at once (USD-M: one for depth, one for trades), a combined-stream
+  frame `{"stream": S, ...}` goes to the socket that named S (URL `streams=` or a SUBSCRIBE),
+  else to the oldest open socket; S then stays there, so one stream never splits across sockets.
+  Deribit notifications route the same way by their channel's instrument (public/subscribe).
+- A recorded `open` of a URL opened before is a recorded reconnect: the matching sockets are cut
+  at that point. A recorded subscribe call waits (briefly) for the client's own subscribe, so
+  frames do not overtake a real client's subscription.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+import aiohttp
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from books.numbers import decode_json
+from exchanges.capture import CaptureLine
+from exchanges.replay.pacing import Pacer
+from exchanges.replay.rpc import ClientState, Responder, channel_key
+from exchanges.replay.script import WsTimeline
+
+STREAM_PREFIX = re.compile(r'\s*\{\s*"stream"\s*:\s*"([^"\\]*)"')
+# A Deribit notification's channel, `<kind>.<instrument>[.<interval>...]`: it goes to the socket
+# that subscribed a channel of that instrument.
+CHANNEL = re.compile(r'"channel"\s*:\s*"[^".]*\.([^"\\.]+)')
+# A client opens its sockets one after another: a stream no open socket names yet waits this
+# long after the first one opened before it goes to the oldest socket.
+ROUTE_GRACE = 0.3
+# A stream some socket named before (the client is reconnecting it, after its backoff) waits this
+# long for a socket naming it again before it goes to the oldest socket.
+NAMED_GRACE = 5.0
+# A recorded subscribe waits at most this long after a socket opened for the client's own.
+SUBSCRIBE_GRACE = 1.0
+
+
+def streams_in(url_query: str) -> set[str]:
+    for key, value in parse_qsl(url_query, keep_blank_values=True):
+        if key == "streams":
+            return {s.lower() for s in value.split("/") if s}
+    return set()
+
+
+def stream_of(frame: str) -> str | None:
+    """What routes a frame: a combined-stream name (Binance) or a channel's instrument (Deribit)."""
+    match = STREAM_PREFIX.match(frame)
+    if match:
+        return match.group(1).lower()
+    if '"subscription"' in frame:
+        match = CHANNEL.search(frame)
+        if match:
+            return channel_key(match.group(1))
+    return None
+
+
+def is_subscribe(data: str | None) -> bool:
+    if not data or "ubscribe" not in data and "UBSCRIBE" not in data:
+        return False
+    try:
+        msg = decode_json(data)
+    except Exception:
+        return False
+    method = msg.get("method") if isinstance(msg, dict) else None
+    return isinstance(method, str) and (method == "SUBSCRIBE" or method.endswith("/subscribe"))
+
+
+class Connection:
+    """One client socket."""
+
+    def __init__(self, ws: web.WebSocketResponse, url: str) -> None:
+        self.ws = ws
+        self.url = url
+        self.client = ClientState(streams=streams_in(urlsplit(url).query))
+        self.opened_at = time.monotonic()
+        self.closed = False
+        self.lock = asyncio.Lock()  # the pump and the RPC answers write to the same socket
+
+    async def send(self, text: str) -> bool:
+        if self.closed or self.ws.closed:
+            return False
+        async with self.lock:
+            try:
+                await self.ws.send_str(text)
+            except (ConnectionError, RuntimeError, aiohttp.ClientError):
+                self.closed = True
+                return False
+        return True
+
+
+class WsHost:
+    def __init__(self, timeline: WsTimeline, *, pacer: Pacer, responder: Responder) -> None:
+        self.host = timeline.host
+        self.venue = timeline.venue
+        self.events: list[CaptureLine] = timeline.events
+        self.total = timeline.frames
+        self.pacer = pacer
+        self.responder = responder
+        self.cursor = 0
+        self.sent = 0
+        self.connections = 0  # sockets ever opened
+        self.cuts = 0
+        self.conns: list[Connection] = []
+        self.pinned: dict[str, Connection] = {}
+        self.named_ever: set[str] = set()  # streams any socket of this host has named
+        self.opened_urls: set[tuple[str, frozenset[str]]] = set()
+        self.recorded_subscribes = 0
+        self.client_subscribes = 0
+        self.session_opened_at = 0.0
+        self.pacing = False  # waiting for a frame's recorded time (--speed N), not for a client
+        self.exhausted = asyncio.Event()
+        if self.total == 0:
+            self.exhausted.set()
+        self._change = asyncio.Event()
+        self._closers: set[asyncio.Task] = set()
+
+    # ---- sockets -----------------------------------------------------------------------
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=True, heartbeat=None, max_msg_size=0)
+        if not ws.can_prepare(request).ok:
+            return web.json_response({"error": "this replayed host serves WebSocket only"}, status=400)
+        await ws.prepare(request)
+        conn = Connection(ws, request.path_qs)
+        self._add(conn)
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                reply = self.responder.respond(conn.client, msg.data)
+                for frame in reply.frames:
+                    await conn.send(frame)
+                if reply.subscribed:
+                    self.client_subscribes += 1
+                self.named_ever |= conn.client.streams
+                self._notify()  # a SUBSCRIBE may name a stream a frame is waiting to route
+        finally:
+            self._remove(conn)
+        return ws
+
+    def _add(self, conn: Connection) -> None:
+        if not self.conns:
+            self.session_opened_at = conn.opened_at
+        self.conns.append(conn)
+        self.named_ever |= conn.client.streams
+        self.connections += 1
+        self.pacer.start()
+        self._notify()
+
+    def _remove(self, conn: Connection) -> None:
+        conn.closed = True
+        if conn in self.conns:
+            self.conns.remove(conn)
+        for stream in [s for s, c in self.pinned.items() if c is conn]:
+            del self.pinned[stream]
+        self._notify()
+
+    def _notify(self) -> None:
+        # Waiters hold the event they saw before checking their condition: no wake-up is lost.
+        self._change.set()
+        self._change = asyncio.Event()
+
+    async def _wait_change(self, timeout: float | None = None) -> None:
+        change = self._change
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(change.wait(), timeout)
+
+    # ---- the pump ----------------------------------------------------------------------
+    async def run(self) -> None:
+        events = self.events
+        while self.cursor < len(events):
+            event = events[self.cursor]
+            if event.t == "open":
+                await self._recorded_open(event)
+            elif event.t == "sent":
+                if is_subscribe(event.data):
+                    await self._recorded_subscribe()
+            else:
+                self.pacing = True
+                try:
+                    await self.pacer.wait(event.ts)
+                finally:
+                    self.pacing = False
+                conn = await self._route(event.data or "")
+                if not await conn.send(event.data or ""):
+                    continue  # that socket went away: the frame waits for the next one
+                self.sent += 1
+                if self.sent == self.total:
+                    self.exhausted.set()
+            self.cursor += 1
+
+    async def _recorded_open(self, event: CaptureLine) -> None:
+        parts = urlsplit(event.url)
+        key = (parts.path, frozenset(streams_in(parts.query)))
+        if key not in self.opened_urls:
+            self.opened_urls.add(key)
+            return
+        # The recording reconnected here: cut the client's matching sockets at the same point.
+        while not self.conns:
+            await self._wait_change()
+        targets = [c for c in self.conns if key[1] & c.client.streams] or list(self.conns)
+        self.cuts += 1
+        for conn in targets:
+            self._remove(conn)
+            task = asyncio.get_running_loop().create_task(conn.ws.close(code=WSCloseCode.GOING_AWAY))
+            self._closers.add(task)
+            task.add_done_callback(self._closers.discard)
+
+    async def _recorded_subscribe(self) -> None:
+        self.recorded_subscribes += 1
+        while self.client_subscribes < self.recorded_subscribes:
+            if self.conns:
+                left = SUBSCRIBE_GRACE - (time.monotonic() - max(c.opened_at for c in self.conns))
+                if left <= 0:
+                    # A client that subscribes in its URL never sends one: stop waiting for it.
+                    self.client_subscribes = self.recorded_subscribes
+                    return
+                await self._wait_change(left)
+            else:
+                await self._wait_change()
+
+    async def _route(self, frame: str) -> Connection:
+        stream = stream_of(frame)
+        waiting_since: float | None = None
+        while True:
+            if not self.conns:
+                await self._wait_change()
+                continue
+            if stream is None:
+                return self.conns[0]
+            for conn in self.conns:
+                if stream in conn.client.streams:
+                    self.pinned[stream] = conn
+                    return conn
+            pinned = self.pinned.get(stream)
+            if pinned is not None and not pinned.closed:
+                return pinned
+            now = time.monotonic()
+            if stream in self.named_ever:
+                # Its socket is on the way back (a reconnect): splitting the stream would lose it.
+                waiting_since = waiting_since or now
+                left = NAMED_GRACE - (now - waiting_since)
+            else:
+                left = ROUTE_GRACE - (now - self.session_opened_at)
+            if left <= 0:
+                self.pinned[stream] = self.conns[0]
+                return self.conns[0]
+            await self._wait_change(left)
+
+    async def close(self) -> None:
+        for conn in list(self.conns):
+            self._remove(conn)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY), 2)
+        for task in list(self._closers):
+            task.cancel()
