@@ -5,7 +5,12 @@ import time
 
 
 class TokenBucket:
-    """`capacity` tokens refilled evenly over `period` seconds; `acquire(n)` waits for n tokens."""
+    """`capacity` tokens refilled evenly over `period` seconds; `acquire(n)` waits for n tokens.
+
+    Callers reserve their tokens at once (the balance may go below zero) and sleep until their
+    share of the debt is paid back: first come, first served, with no lock to be left held by a
+    cancelled caller. A caller cancelled while waiting gives its tokens back.
+    """
 
     def __init__(self, *, capacity: float, period: float) -> None:
         self.capacity = capacity
@@ -13,7 +18,6 @@ class TokenBucket:
         self.tokens = capacity
         self.updated = time.monotonic()
         self.blocked_until = 0.0  # set from a venue's Retry-After
-        self._lock = asyncio.Lock()
 
     def _refill(self) -> None:
         now = time.monotonic()
@@ -21,19 +25,28 @@ class TokenBucket:
         self.updated = now
 
     def wait_time(self, n: float = 1.0) -> float:
+        """How long a caller asking for n tokens now would wait (nothing is reserved)."""
         self._refill()
-        now = time.monotonic()
-        wait = max(0.0, self.blocked_until - now)
+        wait = max(0.0, self.blocked_until - time.monotonic())
         if self.tokens < n:
             wait = max(wait, (n - self.tokens) / self.rate)
         return wait
 
     async def acquire(self, n: float = 1.0) -> None:
         n = min(n, self.capacity)
-        async with self._lock:
-            while (wait := self.wait_time(n)) > 0:
-                await asyncio.sleep(wait)
-            self.tokens -= n
+        self._refill()
+        self.tokens -= n
+        wait = max(0.0, self.blocked_until - time.monotonic(), -self.tokens / self.rate)
+        if wait <= 0:
+            return
+        try:
+            await asyncio.sleep(wait)
+        except asyncio.CancelledError:
+            self.tokens += n
+            raise
+        # A Retry-After that arrived while we slept still applies.
+        while (blocked := self.blocked_until - time.monotonic()) > 0:
+            await asyncio.sleep(blocked)
 
     def block_for(self, seconds: float) -> None:
         self.blocked_until = max(self.blocked_until, time.monotonic() + seconds)
@@ -53,7 +66,9 @@ class HostLimits:
             self.connects[host] = TokenBucket(capacity=self.connects_per_5min, period=300.0)
         return self.connects[host]
 
-    def rest_bucket(self, host: str) -> TokenBucket:
+    def rest_bucket(self, host: str, *, weight_per_min: float | None = None) -> TokenBucket:
+        """The host's budget; the first caller's venue sets its size (one host, one venue)."""
         if host not in self.rest:
-            self.rest[host] = TokenBucket(capacity=self.rest_weight_per_min, period=60.0)
+            capacity = weight_per_min if weight_per_min is not None else self.rest_weight_per_min
+            self.rest[host] = TokenBucket(capacity=capacity, period=60.0)
         return self.rest[host]

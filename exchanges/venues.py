@@ -17,6 +17,9 @@ class Venue:
     instruments_path: str  # REST path of the instrument list
     # Binance splits USD-M streams by traffic type since 2026-04: depth lives under /public.
     ws_path_prefix: str = ""
+    # REST request weight per minute (Binance: the REQUEST_WEIGHT limit of exchangeInfo);
+    # we spend at most 80% of it so other clients of the same IP keep some room.
+    rest_weight_per_min: int = 1200
 
 
 VENUES: dict[str, Venue] = {
@@ -30,6 +33,7 @@ VENUES: dict[str, Venue] = {
             rest_url="https://api.binance.com",
             snapshot_path="/api/v3/depth",
             instruments_path="/api/v3/exchangeInfo",
+            rest_weight_per_min=6000,
         ),
         Venue(
             id="binance-usdm",
@@ -40,6 +44,7 @@ VENUES: dict[str, Venue] = {
             snapshot_path="/fapi/v1/depth",
             instruments_path="/fapi/v1/exchangeInfo",
             ws_path_prefix="/public",
+            rest_weight_per_min=2400,
         ),
         Venue(
             id="binance-coinm",
@@ -49,6 +54,7 @@ VENUES: dict[str, Venue] = {
             rest_url="https://dapi.binance.com",
             snapshot_path="/dapi/v1/depth",
             instruments_path="/dapi/v1/exchangeInfo",
+            rest_weight_per_min=2400,
         ),
         Venue(
             id="deribit",

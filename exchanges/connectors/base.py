@@ -28,6 +28,7 @@ from exchanges.backoff import Backoff
 from exchanges.quarantine import Quarantine
 from exchanges.ratelimit import HostLimits
 from exchanges.types import Endpoints, FeedSink, InstrumentSpec, StateEvent
+from exchanges.venues import VENUES
 from marketagg.logging import get_logger
 
 log = get_logger("exchanges.connectors")
@@ -328,7 +329,8 @@ class Connector:
 
     async def rest_get(self, url: str, *, weight: float = 1.0) -> tuple[int, bytes, dict]:
         """GET with the host's weight budget; 429/418 block the host for Retry-After seconds."""
-        bucket = self.limits.rest_bucket(urlsplit(url).netloc)
+        budget = VENUES[self.venue].rest_weight_per_min * 0.8
+        bucket = self.limits.rest_bucket(urlsplit(url).netloc, weight_per_min=budget)
         await bucket.acquire(weight)
         timeout = aiohttp.ClientTimeout(total=self.options.rest_timeout)
         async with self.http.get(url, timeout=timeout) as resp:

@@ -192,6 +192,7 @@ class DeribitConnection:
                 await self.outbox.close(code=1000, message=b"heartbeat: no answer to test_request")
                 return
             self.awaiting_test = True
+            self.sim.counts["heartbeat_test_request"] += 1
             self.outbox.put(Frame(text=frames.test_request(), kind=REPLY))
 
     async def stop(self) -> None:
