@@ -9,3 +9,13 @@ import pytest
 def redis_url() -> str:
     """The machine's real Redis, on a database of its own so tests never touch live data."""
     return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The default venues and instruments, present even after another test emptied the tables."""
+    from exchanges.defaults import seed_defaults
+    from exchanges.models import Exchange, Instrument
+
+    seed_defaults(exchange_model=Exchange, instrument_model=Instrument)
