@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from books.models import BookDelta, BookSnapshot, Trade
+from books.models import BookDelta, BookSnapshot, Trade, TradeMinute
 
 
 class ReadOnlyTickAdmin(admin.ModelAdmin):
@@ -46,3 +46,11 @@ class BookSnapshotAdmin(ReadOnlyTickAdmin):
     @admin.display(description="book (best 20 a side)")
     def levels(self, obj) -> str:
         return f"bids {obj.bids[:20]}\nasks {obj.asks[:20]}"
+
+
+@admin.register(TradeMinute)
+class TradeMinuteAdmin(ReadOnlyTickAdmin):
+    """The 1-minute rollup, written only by the rollup task."""
+
+    list_display = ["bucket", "instrument", "open", "high", "low", "close", "volume", "count"]
+    ordering = ["-bucket"]

@@ -108,3 +108,46 @@ class WrittenBatch(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+class TradeMinute(models.Model):
+    """One minute of one instrument's trades, rolled up from books_trade by books.storage.rollup.
+
+    Exact, on every backend: `first_*`/`last_*` name the opening and closing trade (earliest and
+    latest time, ties broken by id as `bars()` breaks them), so minutes combine into longer bars
+    exactly. Recomputed whole whenever a trade of the minute arrives, however late.
+    """
+
+    instrument = _instrument()
+    bucket = models.DateTimeField(help_text="Start of the minute (UTC).")
+    open = models.DecimalField(**NUMBER)
+    high = models.DecimalField(**NUMBER)
+    low = models.DecimalField(**NUMBER)
+    close = models.DecimalField(**NUMBER)
+    volume = models.DecimalField(**NUMBER)
+    count = models.BigIntegerField()
+    first_time = models.DateTimeField()
+    first_id = models.BigIntegerField()
+    last_time = models.DateTimeField()
+    last_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "bucket"], name="books_trademinute_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket:%Y-%m-%d %H:%M} o{self.open} h{self.high} l{self.low} c{self.close}"
+
+
+class RollupState(models.Model):
+    """How far a rollup has read its source: every trade with id <= `last_trade_id` is in
+    TradeMinute; minutes before `pruned_before` were removed by retention (read raw there)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_trade_id = models.BigIntegerField(default=0)
+    pruned_before = models.DateTimeField(null=True, blank=True)
+    rolled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} through trade {self.last_trade_id}"

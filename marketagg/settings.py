@@ -95,6 +95,7 @@ CELERY_TIMEZONE = "UTC"
 # Periodic jobs: Celery beat in production, marketagg.scheduler inside `serve` (same task functions).
 CELERY_BEAT_SCHEDULE = {
     "books-storage-maintenance": {"task": "books.storage_maintenance", "schedule": 600.0},
+    "books-trade-minutes-roll-up": {"task": "books.trade_minutes_roll_up", "schedule": 30.0},
 }
 
 LANGUAGE_CODE = "en-us"

@@ -4,7 +4,8 @@
   where no job scheduler runs (`run_jobs=True`, e.g. pglite), run them by hand.
 - pg_partman: run_maintenance makes partitions ahead and drops whole partitions past retention.
 - plain PostgreSQL and SQLite: delete rows older than RETENTION_DAYS, in bounded batches.
-Everywhere the writer's batch ledger is pruned the same way. Retention never runs on insert.
+Everywhere the writer's batch ledger and the 1-minute trade rollup are pruned the same way.
+Retention never runs on insert.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from books.storage import partman, timescale
+from books.storage import partman, rollup, timescale
 from books.storage.backend import PARTMAN, SQLITE, TIMESCALE, storage_backend
 from books.storage.pgddl import TICK_TABLES
 
@@ -67,5 +68,6 @@ def storage_maintain(*, using: str = "default", run_jobs: bool = False, now: dat
             }
         cursor.execute("DELETE FROM books_writtenbatch WHERE written_at < %s", [adapted])
         result["ledger_pruned"] = cursor.rowcount
+    result["trade_minutes_pruned"] = rollup.trade_minutes_prune(cutoff=cutoff, using=using)
     log.info("tick storage maintained: %s", result)
     return result

@@ -162,3 +162,58 @@ def pglite(django_db_setup, django_db_blocker):
             proc.kill()
         if proc.returncode not in (0, None, -9):
             print(f"pglite server exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def store_trades(make_writer):
+    """Store trade rows through a writer, in the given order (so ids follow it); returns the rows."""
+
+    def store(rows: list[tuple]) -> list[tuple]:
+        writer = make_writer().start()
+        for row in rows:
+            writer.submit("trade", row)
+        assert writer.flush(timeout=30), writer.stats()
+        assert writer.stats()["refused"] == 0 and writer.stats()["spilled"] == 0, writer.stats()
+        writer.stop(timeout=5)
+        return rows
+
+    return store
+
+
+def random_trades(rng, instrument_id: int, *, start: datetime, seconds: float, n: int, tag: str) -> list:
+    """`n` trades at random times in [start, start + seconds), not in time order, a quarter of them
+    at exactly the instant of an earlier one (ties, which only the stored order breaks)."""
+    from datetime import timedelta
+
+    rows: list[tuple] = []
+    for i in range(n):
+        if rows and rng.random() < 0.25:
+            at = rng.choice(rows)[0]
+        else:
+            at = start + timedelta(microseconds=rng.randrange(int(seconds * 1_000_000)))
+        price = Decimal(rng.randint(6_400_000, 6_600_000)).scaleb(-2)
+        qty = Decimal(rng.randint(1, 99_999)).scaleb(-5)
+        rows.append((at, instrument_id, f"{tag}{i}", price, qty, rng.choice(["buy", "sell"])))
+    return rows
+
+
+def recompute_bars(rows: list[tuple], *, interval, start: datetime, end: datetime) -> list[dict]:
+    """bars() in plain Python from trade rows in stored order: open/close by time, ties by order."""
+    from collections import defaultdict
+
+    origin = datetime(2000, 1, 3, tzinfo=UTC)
+    groups: dict = defaultdict(list)
+    for row in sorted((r for r in rows if start <= r[0] < end), key=lambda r: r[0]):  # stable
+        groups[origin + ((row[0] - origin) // interval) * interval].append(row)
+    return [
+        {
+            "bucket": bucket,
+            "open": group[0][3],
+            "high": max(r[3] for r in group),
+            "low": min(r[3] for r in group),
+            "close": group[-1][3],
+            "volume": sum(r[4] for r in group),
+            "count": len(group),
+        }
+        for bucket, group in sorted(groups.items())
+    ]

@@ -20,6 +20,7 @@ from books.selectors import bars, book_at
 from books.storage import timescale
 from books.storage.backend import TIMESCALE, storage_backend
 from books.storage.info import storage_info
+from books.storage.rollup import trade_minutes_roll_up
 from books.storage.services import storage_maintain
 from books.writer import TickWriter
 from exchanges.models import Exchange, Instrument
@@ -145,6 +146,18 @@ def test_bars_by_time_bucket_and_continuous_aggregate_equal_a_recomputation(tsdb
         )
     assert any("time_bucket(" in q["sql"] for q in queries.captured_queries)
     assert got == want
+    # The 1-minute rollup (a plain table here too) gives the same bars, with ties broken by id.
+    assert trade_minutes_roll_up(using=tsdb)["minutes"] == len(want)
+    with CaptureQueriesContext(connections[tsdb]) as queries:
+        rolled = bars(
+            instrument=instrument,
+            start=start,
+            end=NOW + timedelta(hours=1),
+            interval=timedelta(minutes=1),
+            using=tsdb,
+        )
+    assert any("books_trademinute" in q["sql"] for q in queries.captured_queries)
+    assert rolled == want
 
     _query(tsdb, "SELECT 1")  # CALL refuses to run in a transaction; Django's connection autocommits
     with connections[tsdb].cursor() as cursor:

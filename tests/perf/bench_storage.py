@@ -1,11 +1,12 @@
-"""Storage benchmarks (`make bench`; never part of pytest): ingest through the writer, 1-minute bars
-of the last hour, and book_at, on a PostgreSQL database of their own (marketagg_storage_bench),
-built with the project's migrations (so pg_partman or TimescaleDB, whichever the server has) and
-seeded with generate_series SQL. Each function returns a dict of measurements.
+"""Storage benchmarks (`make bench`; never part of pytest): ingest through the writer, the 1-minute
+trade rollup, 1-minute bars of the last hour (from the rollup), and book_at, on a PostgreSQL
+database of their own (marketagg_storage_bench), built with the project's migrations (so pg_partman
+or TimescaleDB, whichever the server has) and seeded with generate_series SQL. Each function returns a dict of measurements.
 
     from tests.perf import bench_storage
     with bench_storage.bench_database() as alias:
         bench_storage.seed(using=alias, rows=10_000_000)
+        bench_storage.roll_up(using=alias)
         bench_storage.bars_last_hour(using=alias)
 """
 
@@ -165,8 +166,28 @@ def _timed(fn, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def roll_up(*, using: str = "bench") -> dict:
+    """One run of the 1-minute trade rollup over everything seeded (what the beat task does)."""
+    from books.models import TradeMinute
+    from books.storage.rollup import trade_minutes_roll_up
+
+    t0 = time.perf_counter()
+    result = trade_minutes_roll_up(using=using)
+    seconds = time.perf_counter() - t0
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM books_trade")
+        trades = cursor.fetchone()[0]
+    return {
+        "seconds": seconds,
+        "trades": trades,
+        "minutes": TradeMinute.objects.using(using).count(),
+        **result,
+    }
+
+
 def bars_last_hour(*, using: str = "bench") -> dict:
-    """1-minute trade bars of the last hour of one instrument (median ms of 5)."""
+    """1-minute trade bars of the last hour of one instrument (median ms of 5): rolled-up minutes
+    plus the raw trades of the partial minutes at both ends."""
     from books.selectors import bars
 
     inst = _instrument(using)
@@ -203,6 +224,7 @@ def table_rows(*, quick: bool = False) -> list[tuple[str, str, str]]:
     with bench_database() as alias:
         ing = ingest(using=alias, rows=20_000 if quick else 500_000)
         seeded = seed(using=alias, rows=rows)
+        r = roll_up(using=alias)
         b = bars_last_hour(using=alias)
         a = book_at_time(using=alias)
     return [
@@ -210,6 +232,11 @@ def table_rows(*, quick: bool = False) -> list[tuple[str, str, str]]:
             "tick writer ingest into PostgreSQL (book deltas as the recorder submits them, COPY, 1 writer thread)",
             f"{ing['per_second']:,.0f} rows/s (submit {ing['submit_us']:.1f} µs/row)",
             "≥ 200,000 rows/s",
+        ),
+        (
+            f"rollup of {r['trades']:,} trades into 1-minute bars (first run, {r['minutes']:,} minutes)",
+            f"{r['seconds']:.1f} s ({r['trades'] / r['seconds']:,.0f} trades/s)",
+            "runs every 30 s",
         ),
         (
             f"1-minute bars of the last hour, one instrument, over {seeded['rows']:,} stored trades",
