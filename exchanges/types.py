@@ -109,12 +109,27 @@ class FanoutSink:
 
     def book_changed(self, spec, book, *, ts, bids, asks, snapshot) -> None:
         for s in self.sinks:
-            s.book_changed(spec, book, ts=ts, bids=bids, asks=asks, snapshot=snapshot)
+            try:
+                s.book_changed(spec, book, ts=ts, bids=bids, asks=asks, snapshot=snapshot)
+            except Exception:
+                _sink_failed(s)
 
     def trade(self, spec, trade) -> None:
         for s in self.sinks:
-            s.trade(spec, trade)
+            try:
+                s.trade(spec, trade)
+            except Exception:
+                _sink_failed(s)
 
     def state_changed(self, event) -> None:
         for s in self.sinks:
-            s.state_changed(event)
+            try:
+                s.state_changed(event)
+            except Exception:
+                _sink_failed(s)
+
+
+def _sink_failed(sink) -> None:
+    import logging
+
+    logging.getLogger("exchanges.sinks").exception("sink %s failed; the others still get the event", type(sink).__name__)

@@ -33,6 +33,8 @@ class Scheduler:
         self._stop.set()
 
     async def run(self) -> None:
+        # What a Celery worker does at start: import every app's tasks module, or none are found.
+        current_app.loader.import_default_modules()
         due = {name: time.monotonic() + _seconds(entry["schedule"]) for name, entry in self.schedule.items()}
         while not self._stop.is_set():
             now = time.monotonic()

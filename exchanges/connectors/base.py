@@ -337,7 +337,10 @@ class Connector:
             body = await resp.read()
             self.last_activity = time.monotonic()
             if resp.status in (418, 429):
-                retry = float(resp.headers.get("Retry-After", "5") or 5)
+                try:
+                    retry = float(resp.headers.get("Retry-After", "5") or 5)
+                except ValueError:  # an HTTP date: be careful, wait a minute
+                    retry = 60.0
                 bucket.block_for(retry)
                 log.warning("rate limited by venue", venue=self.venue, status=resp.status, retry_after=retry)
             elif resp.status == 200:

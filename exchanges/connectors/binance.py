@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import dataclass
 from decimal import Decimal
 
+import aiohttp
 import msgspec
 
 from books.numbers import BadNumber, decode_json
@@ -116,7 +117,8 @@ class BinanceConnector(Connector):
         if event == "depthUpdate":
             self.on_depth(session, data, raw)
         elif event == "aggTrade" or event == "trade":
-            self.on_trade(data, raw)
+            if not session.muted:  # a syncing standby would repeat the active connection's trades
+                self.on_trade(data, raw)
         elif event == "serverShutdown":
             log.warning("server shutdown notice", venue=self.venue, group=session.group.name)
             self.handle_shutdown_notice(session)
@@ -191,7 +193,7 @@ class BinanceConnector(Connector):
         if len(feed.buffer) >= self.options.sync_buffer:
             self.resync(feed, reason="sync buffer full")
         feed.buffer.append(event)
-        if feed.sync_task is None and feed.session.ws is not None:
+        if (feed.sync_task is None or feed.sync_task.done()) and feed.session.ws is not None:
             self.start_sync(feed)
 
     def start_sync(self, feed: Feed) -> None:
@@ -258,7 +260,7 @@ class BinanceConnector(Connector):
     async def fetch_snapshot(self, url: str, weight: float):
         try:
             status, body, headers = await self.rest_get(url, weight=weight)
-        except (TimeoutError, OSError) as exc:
+        except (TimeoutError, OSError, aiohttp.ClientError, ValueError) as exc:
             self.stats.rest_errors += 1
             log.warning("snapshot request failed", venue=self.venue, url=url, error=str(exc) or type(exc).__name__)
             return None

@@ -6,6 +6,7 @@ import asyncio
 from decimal import Decimal
 
 import msgspec
+import websockets
 
 from books.numbers import BadNumber, decode_json
 from books.orderbook import BookState
@@ -77,7 +78,8 @@ class DeribitConnector(Connector):
             if channel.startswith("book."):
                 self.on_book(session, data, raw)
             elif channel.startswith("trades."):
-                self.on_trades(data, raw)
+                if not session.muted:  # a syncing standby would repeat the active connection's trades
+                    self.on_trades(data, raw)
             elif not channel.startswith(IGNORED_CHANNELS):
                 self.reject(kind="unknown_event", reason=f"unknown channel {channel[:60]!r}", raw=raw)
         elif method == "heartbeat":
@@ -163,7 +165,10 @@ class DeribitConnector(Connector):
         self.book_changed(feed, ts=book.updated_at, bids=full_bids, asks=full_asks, snapshot=True)
         pending = list(feed.buffer)
         feed.buffer.clear()
-        for change in pending:
+        for i, change in enumerate(pending):
+            if book.sequence is None:  # a change above started a resync: it takes the rest
+                feed.buffer.extend(pending[i:])
+                return
             if change[1] <= book.sequence:
                 continue  # the snapshot holds it already
             self.on_change(feed, change)
@@ -216,7 +221,7 @@ class DeribitConnector(Connector):
                 session, "public/get_order_book", {"instrument_name": feed.spec.symbol, "depth": depth}
             )
             answer = await asyncio.wait_for(future, self.options.rest_timeout)
-        except (TimeoutError, OSError) as exc:
+        except (TimeoutError, OSError, websockets.exceptions.ConnectionClosed) as exc:
             answer = {"error": {"message": repr(exc)}}
         except asyncio.CancelledError:
             return
