@@ -171,6 +171,10 @@ class DeribitConnector(Connector):
                 return
             if change[1] <= book.sequence:
                 continue  # the snapshot holds it already
+            if change[0] < book.sequence:
+                # A 100ms notification that straddles the whole book's change_id: its amounts are
+                # absolute, so applying all of it is exact (as Binance's U <= L <= u rule).
+                book.sequence = change[0]
             self.on_change(feed, change)
 
     def on_trades(self, data, raw) -> None:
@@ -208,15 +212,22 @@ class DeribitConnector(Connector):
     def resync(self, feed: Feed, *, reason: str) -> None:
         token = self.begin_resync(feed, reason)
         session = feed.session
+        # Resyncs in quick succession wait longer each time: never a loop of get_order_book calls.
+        now = asyncio.get_running_loop().time()
+        recent = [t for t in feed.extra.get("resync_times", []) if now - t < 30.0] + [now]
+        feed.extra["resync_times"] = recent
+        delay = 0.0 if len(recent) <= 2 else min(self.options.backoff_cap, 0.25 * 2 ** (len(recent) - 2))
         if session.ws is not None and not session.closing:
-            feed.sync_task = self._spawn(self.fetch_book(feed, token))
+            feed.sync_task = self._spawn(self.fetch_book(feed, token, delay=delay))
 
-    async def fetch_book(self, feed: Feed, token: int) -> None:
+    async def fetch_book(self, feed: Feed, token: int, *, delay: float = 0.0) -> None:
         """Ask for the whole book over the socket; its change_id anchors the buffered changes.
         If the venue will not answer, subscribe again: the first notification is a snapshot."""
         session = feed.session
         depth = next((d for d in BOOK_DEPTHS if d >= feed.spec.depth), BOOK_DEPTHS[-1])
         try:
+            if delay:
+                await asyncio.sleep(delay)
             future = await self.call(
                 session, "public/get_order_book", {"instrument_name": feed.spec.symbol, "depth": depth}
             )
