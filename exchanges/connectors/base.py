@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import aiohttp
+import msgspec
 import websockets
 
+from books.numbers import decode_json
 from books.orderbook import BookState, VenueBook
 from exchanges.backoff import Backoff
 from exchanges.quarantine import Quarantine
@@ -278,6 +280,19 @@ class Connector:
     def tap(self, kind: str, url: str, data: str | None) -> None:
         if self.options.tap is not None:
             self.options.tap(kind, url, data, time.time())
+
+    def decode_frame(self, raw: str | bytes) -> dict | None:
+        """One received frame as a JSON object (numbers exact), counted; None once refused."""
+        try:
+            msg = decode_json(raw)
+        except msgspec.DecodeError as exc:
+            self.reject(kind="invalid_json", reason=str(exc), raw=raw)
+            return None
+        if type(msg) is not dict:
+            self.reject(kind="missing_field", reason="frame is not an object", raw=raw)
+            return None
+        self.stats.messages += 1
+        return msg
 
     def reject(self, *, kind: str, reason: str, raw) -> None:
         if kind == "unknown_event":

@@ -94,15 +94,9 @@ class BinanceConnector(Connector):
 
     # ---- frames -----------------------------------------------------------------------
     def handle_frame(self, session: Session, raw: str | bytes) -> None:
-        try:
-            msg = decode_json(raw)
-        except msgspec.DecodeError as exc:
-            self.reject(kind="invalid_json", reason=str(exc), raw=raw)
+        msg = self.decode_frame(raw)
+        if msg is None:
             return
-        if type(msg) is not dict:
-            self.reject(kind="missing_field", reason="frame is not an object", raw=raw)
-            return
-        self.stats.messages += 1
         data = msg.get("data")
         if data is None:
             if "id" in msg and ("result" in msg or "error" in msg):

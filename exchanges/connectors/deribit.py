@@ -8,7 +8,7 @@ from decimal import Decimal
 import msgspec
 import websockets
 
-from books.numbers import BadNumber, decode_json
+from books.numbers import BadNumber
 from books.orderbook import BookState
 from exchanges.connectors.base import Connector, Feed, Group, Session
 from exchanges.connectors.levels import parse_deribit_entries, parse_pairs
@@ -58,15 +58,9 @@ class DeribitConnector(Connector):
 
     # ---- frames -----------------------------------------------------------------------
     def handle_frame(self, session: Session, raw: str | bytes) -> None:
-        try:
-            msg = decode_json(raw)
-        except msgspec.DecodeError as exc:
-            self.reject(kind="invalid_json", reason=str(exc), raw=raw)
+        msg = self.decode_frame(raw)
+        if msg is None:
             return
-        if type(msg) is not dict:
-            self.reject(kind="missing_field", reason="frame is not an object", raw=raw)
-            return
-        self.stats.messages += 1
         method = msg.get("method")
         if method == "subscription":
             params = msg.get("params")
