@@ -28,12 +28,13 @@ def test_ci_runs_make_test_on_every_push_and_pull_request(ci):
     assert {"push", "pull_request"} <= set(triggers(ci))
     assert any(s.get("run", "").strip() == "make test" for s in _steps(ci))
     assert _uses(ci, "actions/checkout")
-    assert str(_uses(ci, "actions/setup-python")[0]["with"]["python-version"]) == "3.11"
+    assert ci["jobs"]["test"]["strategy"]["matrix"]["python-version"] == ["3.11", "3.12"]
+    assert _uses(ci, "actions/setup-python")[0]["with"]["python-version"] == "${{ matrix.python-version }}"
     assert "test:" in (ROOT / "Makefile").read_text()
 
 
 def test_ci_services_match_the_test_urls(ci):
-    [job] = ci["jobs"].values()
+    job = ci["jobs"]["test"]
     postgres, redis = job["services"]["postgres"], job["services"]["redis"]
     assert postgres["image"] == "postgres:15" and redis["image"] == "redis:7"
     pg = postgres["env"]
@@ -67,3 +68,24 @@ def test_image_is_built_for_both_platforms_and_pushed_on_tags(docker):
     [login] = _uses(docker, "docker/login-action")
     assert login["with"]["registry"] == "ghcr.io"
     assert docker["permissions"]["packages"] == "write"
+
+
+def test_ci_proves_storage_on_the_real_timescaledb_image(ci):
+    job = ci["jobs"]["timescale"]
+    image = job["services"]["postgres"]["image"]
+    assert image.startswith("timescale/timescaledb:") and image.endswith("-pg16")
+    # Forced, so a missing extension fails the migration instead of quietly falling back.
+    assert job["env"]["MARKETAGG_STORAGE_BACKEND"] == "timescale"
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert "make setup" in runs
+    pytest_runs = [r for r in runs if "pytest" in r]
+    assert pytest_runs and all("-m backends" in r and "tests/books" in r for r in pytest_runs)
+    for run in runs:
+        # Every path a step names exists and every manage.py command it runs is a real command.
+        for word in run.split():
+            if word.startswith("tests/"):
+                assert (ROOT / word).exists(), word
+        if "manage.py" in run:
+            from django.core.management import get_commands
+
+            assert run.split("manage.py", 1)[1].split()[0] in get_commands()
