@@ -245,3 +245,75 @@ def table_rows(*, quick: bool = False) -> list[tuple[str, str, str]]:
         ),
         ("book_at (snapshot + ~50 deltas, 200 levels)", f"{a['ms']:.1f} ms", "< 100 ms"),
     ]
+
+
+@contextlib.contextmanager
+def sqlite_bench_database():
+    """A fresh, migrated SQLite file as Django alias "bench_sqlite" (the embedded default's store)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        entry = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": f"{tmp}/bench.sqlite3",
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
+        }
+        connections.settings["bench_sqlite"] = connections.configure_settings({"default": entry})["default"]
+        try:
+            call_command("migrate", database="bench_sqlite", verbosity=0)
+            yield "bench_sqlite"
+        finally:
+            connections["bench_sqlite"].close()
+            del connections["bench_sqlite"]
+            connections.settings.pop("bench_sqlite", None)
+
+
+def results(*, quick: bool = False) -> list:
+    """`make bench`'s storage figures, as tests.perf.results.Result."""
+    from tests.perf.results import Result
+
+    rows = QUICK_ROWS if quick else FULL_ROWS
+    with bench_database() as alias:
+        ing = ingest(using=alias, rows=20_000 if quick else 500_000)
+        seeded = seed(using=alias, rows=rows)
+        r = roll_up(using=alias)
+        b = bars_last_hour(using=alias)
+        a = book_at_time(using=alias)
+    with sqlite_bench_database() as alias:
+        lite = ingest(using=alias, rows=20_000 if quick else 200_000)
+    return [
+        Result(
+            "storage_rows_per_s_postgres",
+            "tick writer into PostgreSQL (book deltas, COPY, 1 writer thread)",
+            ing["per_second"],
+            "rows/s",
+            "≥ 200,000 rows/s",
+            ing["per_second"] >= 200_000 and ing["complete"],
+        ),
+        Result(
+            "storage_rows_per_s_sqlite",
+            "tick writer into SQLite (the embedded default)",
+            lite["per_second"],
+            "rows/s",
+        ),
+        Result(
+            "rollup_seconds",
+            f"rollup of {r['trades']:,} trades into 1-minute bars (first run)",
+            r["seconds"],
+            "s",
+        ),
+        Result(
+            "bars_last_hour_ms",
+            f"1-minute bars of the last hour over {seeded['rows']:,} stored trades",
+            b["ms"],
+            "ms",
+            "< 50 ms",
+            b["ms"] < 50,
+        ),
+        Result(
+            "book_at_ms",
+            "book_at (snapshot + ~50 deltas, 200 levels)",
+            a["ms"],
+            "ms",
+            "< 100 ms",
+            a["ms"] < 100,
+        ),
+    ]

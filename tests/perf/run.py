@@ -1,80 +1,150 @@
-"""`make bench`: run every benchmark, print one table, and write it into the README.
+"""`make bench`: run every benchmark, print one table, write bench/results.json and the README table.
 
-Not part of `make test`: speed is measured here, never asserted in tests.
+Not part of `make test`: speed is measured here, never asserted in tests. Sections can be run
+alone (`--only feed,books`); `--quick` uses small inputs for a smoke run (its figures are not
+written to the README).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
-import re
 import sys
-from datetime import UTC, datetime
+import time
+from collections.abc import Callable
 
 import django
 
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+SECTIONS = ("feed", "books", "storage", "latency", "memory", "replay")
 
 
-def measure(quick: bool) -> list[tuple[str, str, str]]:
-    from tests.perf import bench_feed
+def section_feed(quick: bool) -> list:
+    from tests.perf.bench_churn import side_by_side
+    from tests.perf.results import Result
 
-    rows: list[tuple[str, str, str]] = []
-    feed = bench_feed.feed_path_throughput(20_000 if quick else 200_000)
-    rows.append(
-        (
-            "feed path: 20-level Binance diffs through parse + sequence check + book update (1 core)",
-            f"{feed['per_second']:,.0f} msg/s ({feed['us_per_message']:.1f} µs/msg)",
+    r = side_by_side(20_000 if quick else 100_000)
+    return [
+        Result(
+            "feed_msgs_per_s",
+            "feed: 20 symbols, 20-level diffs with level churn, every sink attached (1 core)",
+            r["feed_msgs_per_s"],
+            "msg/s",
             "≥ 30,000 msg/s",
-        )
-    )
-    top = bench_feed.top_read()
-    rows.append(("top-20 read of a 1,000-level venue book", f"{top['us_per_read']:.2f} µs", "< 10 µs"))
-    try:
-        from tests.perf import bench_storage
-    except ImportError:
-        bench_storage = None
-    if bench_storage is not None and os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        rows.extend(bench_storage.table_rows(quick=quick))
-    return rows
-
-
-def render(rows: list[tuple[str, str, str]]) -> str:
-    lines = [
-        "| benchmark | measured | target |",
-        "| --- | --- | --- |",
-        *[f"| {name} | {value} | {target} |" for name, value, target in rows],
-        "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()} (`make bench`).",
+            r["feed_msgs_per_s"] >= 30_000,
+            f"{r['feed_msgs_per_s']:,.0f} msg/s ({r['feed_us_per_msg']:.1f} µs/msg)",
+        ),
+        Result(
+            "feed_null_sink_msgs_per_s",
+            "feed: the same frames with no sink (decode + sequence + book)",
+            r["feed_null_sink_msgs_per_s"],
+            "msg/s",
+        ),
+        Result(
+            "cryptofeed_msgs_per_s",
+            "cryptofeed 2.4.1 Binance handler on the identical frames (no-op callback)",
+            r["cryptofeed_msgs_per_s"],
+            "msg/s",
+        ),
+        Result(
+            "cryptofeed_ratio",
+            "marketagg with every sink / cryptofeed",
+            r["cryptofeed_ratio"],
+            "×",
+            "≥ 3×",
+            r["cryptofeed_ratio"] >= 3,
+            f"{r['cryptofeed_ratio']:.2f}×",
+        ),
     ]
-    return "\n".join(lines)
 
 
-def write_readme(path: str, table: str) -> None:
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
-    block = f"{START}\n{table}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n## Benchmarks\n" + block + "\n"
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
+def section_books(quick: bool) -> list:
+    from tests.perf import bench_books
+    from tests.perf.results import Result
+
+    out = []
+    for levels in (100, 1_000, 10_000):
+        u = bench_books.updates(levels, messages=2_000 if quick else 20_000)
+        t = bench_books.top_read(levels, repeat=10_000 if quick else 100_000)
+        out.append(
+            Result(
+                f"book_updates_per_s_{levels}",
+                f"venue book level updates, {levels:,} levels a side",
+                u["level_updates_per_s"],
+                "updates/s",
+            )
+        )
+        out.append(
+            Result(
+                f"book_top20_us_{levels}",
+                f"top-20 read, {levels:,} levels a side",
+                t["us_per_read"],
+                "µs",
+                "< 10 µs" if levels == 1_000 else "",
+                t["us_per_read"] < 10 if levels == 1_000 else None,
+            )
+        )
+    return out
+
+
+def section_storage(quick: bool) -> list:
+    from tests.perf import bench_storage
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("storage: skipped (needs DATABASE_URL=postgres://...)", file=sys.stderr)
+        return []
+    return bench_storage.results(quick=quick)
+
+
+def _optional(module: str) -> Callable[[bool], list]:
+    def run(quick: bool) -> list:
+        import importlib
+
+        try:
+            mod = importlib.import_module(f"tests.perf.{module}")
+        except ImportError:
+            print(f"{module}: not available", file=sys.stderr)
+            return []
+        return mod.results(quick=quick)
+
+    return run
+
+
+RUNNERS: dict[str, Callable[[bool], list]] = {
+    "feed": section_feed,
+    "books": section_books,
+    "storage": section_storage,
+    "latency": _optional("bench_latency"),
+    "memory": _optional("bench_memory"),
+    "replay": _optional("bench_replay"),
+}
 
 
 def main() -> int:
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--readme", help="write the table into this README between the bench markers")
     parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
     django.setup()
-    table = render(measure(args.quick))
+    from tests.perf.results import RESULTS, render, write_readme, write_results
+
+    results = []
+    for name in [s.strip() for s in args.only.split(",") if s.strip()]:
+        if name not in RUNNERS:
+            parser.error(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
+        t0 = time.perf_counter()
+        got = RUNNERS[name](args.quick)
+        results.extend(got)
+        print(f"[{name}] {len(got)} figures in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    path = RESULTS if not args.quick else RESULTS.with_name("results-quick.json")
+    doc = write_results(results, path=path)
+    table = render(doc)
     print(table)
-    if args.readme:
-        write_readme(args.readme, table)
+    if args.readme and not args.quick:
+        write_readme(Path(args.readme), table)
     return 0
 
 

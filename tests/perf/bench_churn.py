@@ -1,0 +1,145 @@
+"""Feed throughput as a user gets it, side by side with cryptofeed on the identical frames.
+
+The stream is tests/perf/churn_stream.py (20 symbols, 1,000-level books, 20-level diffs with levels
+appearing and vanishing). marketagg runs it through the real `BinanceConnector.handle_frame` with
+the sinks the feed process attaches (tick recorder writing to the database, consolidated books,
+live publisher with metrics, status board); cryptofeed 2.4.1 runs it through its own Binance
+handler in a virtual environment of its own under bench/ (installed here on first use).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from tests.perf.churn_stream import Stream, generate
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+CRYPTOFEED_VENV = BENCH / ".venv-cryptofeed"
+CRYPTOFEED_PIN = "cryptofeed==2.4.1"
+
+
+def cryptofeed_python() -> Path:
+    """bench/.venv-cryptofeed/bin/python with cryptofeed 2.4.1, created on first use."""
+    python = CRYPTOFEED_VENV / "bin" / "python"
+    stamp = CRYPTOFEED_VENV / ".installed"
+    if not stamp.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(CRYPTOFEED_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", CRYPTOFEED_PIN], check=True)
+        stamp.write_text(CRYPTOFEED_PIN)
+    return python
+
+
+def cryptofeed_throughput(stream: Stream, *, runs: int = 3) -> dict:
+    path = BENCH / ".work" / "churn-frames.json"
+    stream.dump(path)
+    python = cryptofeed_python()
+    best = None
+    for _ in range(runs):
+        out = subprocess.run(
+            [str(python), str(BENCH / "cryptofeed_binance.py"), str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))},
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        if best is None or result["per_second"] > best["per_second"]:
+            best = result
+    return best
+
+
+def _specs(stream: Stream):
+    from exchanges.types import InstrumentSpec
+
+    return [
+        InstrumentSpec(
+            venue="binance",
+            symbol=s["symbol"],
+            pair=f"{s['base']}-{s['quote']}",
+            kind="spot",
+            tick_size=Decimal(s["tick"]),
+            depth=1000,
+        )
+        for s in stream.symbols
+    ]
+
+
+def marketagg_throughput(stream: Stream, *, sinks: str = "all", runs: int = 3) -> dict:
+    """Best of `runs` passes over the frames; each pass starts from the snapshots again."""
+    best = None
+    for _ in range(runs):
+        result = _one_pass(stream, sinks=sinks)
+        if best is None or result["per_second"] > best["per_second"]:
+            best = result
+    return best
+
+
+def _one_pass(stream: Stream, *, sinks: str) -> dict:
+    from exchanges.connectors import FeedOptions
+    from exchanges.connectors.base import Session
+    from exchanges.connectors.binance import BinanceConnector
+    from exchanges.quarantine import Quarantine
+    from exchanges.ratelimit import HostLimits
+    from exchanges.types import Endpoints, NullSink
+    from tests.perf.feed_sinks import attach_feed_sinks
+
+    specs = _specs(stream)
+    sink, specs, close = attach_feed_sinks(specs) if sinks == "all" else (NullSink(), specs, lambda: None)
+    connector = BinanceConnector(
+        venue="binance",
+        specs=specs,
+        endpoints=Endpoints.default("binance"),
+        sink=sink,
+        options=FeedOptions(),
+        http=None,
+        limits=HostLimits(),
+        quarantine=Quarantine(),
+    )
+    session = Session(connector, connector.groups[0], muted=False)
+    for spec in specs:
+        snap = stream.snapshots[spec.symbol]
+        feed = session.feeds[spec.symbol]
+        bids = [(Decimal(p), Decimal(q)) for p, q in snap["bids"]]
+        asks = [(Decimal(p), Decimal(q)) for p, q in snap["asks"]]
+        feed.book.load_snapshot(bids=bids, asks=asks, sequence=snap["lastUpdateId"], limit=1000)
+        feed.extra["first"] = True
+        connector.set_state(feed, _live())
+        connector.book_changed(feed, ts=time.time(), bids=bids, asks=asks, snapshot=True)
+    handle = connector.handle_frame
+    frames = stream.frames
+    started = time.perf_counter()
+    for raw in frames:
+        handle(session, raw)
+    elapsed = time.perf_counter() - started
+    close()
+    assert connector.stats.gaps == 0 and connector.stats.malformed == 0, connector.stats.as_dict()
+    n = len(frames)
+    return {"messages": n, "seconds": elapsed, "per_second": n / elapsed, "us_per_message": elapsed / n * 1e6}
+
+
+def _live():
+    from books.orderbook import BookState
+
+    return BookState.LIVE
+
+
+def side_by_side(messages: int = 100_000) -> dict:
+    stream = generate(messages)
+    ours = marketagg_throughput(stream, sinks="all")
+    bare = marketagg_throughput(stream, sinks="none")
+    theirs = cryptofeed_throughput(stream)
+    return {
+        "feed_msgs_per_s": ours["per_second"],
+        "feed_us_per_msg": ours["us_per_message"],
+        "feed_null_sink_msgs_per_s": bare["per_second"],
+        "cryptofeed_msgs_per_s": theirs["per_second"],
+        "cryptofeed_ratio": ours["per_second"] / theirs["per_second"],
+        "messages": messages,
+    }

@@ -1,0 +1,90 @@
+"""Benchmark results: every figure with its unit, written to bench/results.json and rendered as
+the README's table, so no figure in the README is typed by hand."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import subprocess
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results.json"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+@dataclass
+class Result:
+    key: str  # stable name, e.g. feed_msgs_per_s
+    label: str  # what was measured, for the table
+    value: float
+    unit: str
+    target: str = ""  # the goal as text, e.g. "≥ 30,000 msg/s"
+    met: bool | None = None  # None where there is no target
+    shown: str = ""  # how the table shows it; default value + unit
+
+    def display(self) -> str:
+        if self.shown:
+            return self.shown
+        if abs(self.value) >= 100:
+            return f"{self.value:,.0f} {self.unit}"
+        return f"{self.value:,.2f} {self.unit}"
+
+
+def machine() -> dict:
+    return {
+        "arch": platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": platform.platform(terse=True),
+    }
+
+
+def commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def write_results(results: list[Result], *, path: Path = RESULTS) -> dict:
+    doc = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "commit": commit(),
+        "results": {r.key: asdict(r) for r in results},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return doc
+
+
+def render(doc: dict) -> str:
+    lines = ["| benchmark | measured | target | met |", "| --- | --- | --- | --- |"]
+    for r in doc["results"].values():
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        lines.append(f"| {r['label']} | {Result(**r).display()} | {r['target']} | {met} |")
+    m = doc["machine"]
+    lines += [
+        "",
+        f"Measured {doc['date'][:10]} on {m['arch']}, {m['cores']} cores, Python {m['python']}, "
+        f"commit {doc['commit']} (`make bench`; raw figures in `bench/results.json`).",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme(path: Path, table: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    block = f"{START}\n{table}\n{END}"
+    if START in text and END in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n## Benchmarks\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
