@@ -3,15 +3,16 @@
 Shards are by consolidated pair: every venue instrument that joins one consolidated book lands in
 the same shard, so each shard keeps whole consolidated books in memory and publishes them to the
 shared live store (Redis) on its own; the web process reads them there and never needs to join
-books across processes. The share is a hash of the pair's name (CRC-32, the same on every machine
-and Python run), so a restart or another host gives the same split, and adding a pair moves no
-other pair.
+books across processes. Pairs are dealt round-robin in name order over the enabled instruments
+every shard reads from the same database: balanced (two pairs over two shards give one each, which
+a hash does not promise), and the same on every host and run. A pair added or removed in the admin
+can move others: every shard re-reads the list on the admin's reload message, so each pair stays
+held by exactly one shard.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 
 from exchanges.types import InstrumentSpec
@@ -40,15 +41,16 @@ class Shard:
     def __str__(self) -> str:
         return f"{self.index + 1}/{self.count}"
 
-    def owns_pair(self, pair: str) -> bool:
-        return zlib.crc32(pair.encode()) % self.count == self.index
 
-    def owns(self, spec: InstrumentSpec) -> bool:
-        # Instruments with no pair (nothing to consolidate) are spread by their own key.
-        return self.owns_pair(spec.consolidate_into or spec.pair or spec.key)
+def book_of(spec: InstrumentSpec) -> str:
+    """The consolidated book an instrument joins; one with no pair is a book of its own."""
+    return spec.consolidate_into or spec.pair or spec.key
 
 
 def shard_specs(specs: list[InstrumentSpec], shard: Shard | None) -> list[InstrumentSpec]:
+    """This shard's share of `specs` (all enabled instruments, the same list every shard reads)."""
     if shard is None:
         return list(specs)
-    return [s for s in specs if shard.owns(s)]
+    books = sorted({book_of(s) for s in specs})
+    mine = {b for i, b in enumerate(books) if i % shard.count == shard.index}
+    return [s for s in specs if book_of(s) in mine]

@@ -73,3 +73,10 @@ def test_a_bad_shard_is_refused_with_the_form_to_use(text):
 def test_blank_means_one_process_holds_everything():
     assert Shard.parse("") is None and Shard.parse(None) is None
     assert shard_specs(_specs(), None) == _specs()
+
+
+def test_two_pairs_over_two_shards_give_one_each():
+    specs = [s for s in _specs() if s.symbol.startswith(("BTC", "ETH"))]
+    first, second = (shard_specs(specs, Shard(index=i, count=2)) for i in range(2))
+    assert {s.consolidate_into or s.pair for s in first} == {"BTC-USDT"}
+    assert {s.consolidate_into or s.pair for s in second} == {"ETH-USDT"}
