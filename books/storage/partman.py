@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 
 from books.storage.backend import extension_schema
 from books.storage.pgddl import TICK_TABLES, create_table_sql
@@ -83,8 +84,12 @@ def ensure_partitions(cursor, *, table: str, hours: list[datetime]) -> int:
     return 1 if cursor.fetchone()[0] else 0
 
 
-def run_maintenance(cursor) -> dict:
-    """Premake, retention, and moving rows out of the default partitions. Returns counts."""
+def run_maintenance(cursor, *, now: datetime) -> dict:
+    """Premake, retention relative to `now`, and moving rows out of the default partitions.
+
+    Retention runs here with `now` as its reference (drop_partition_time), not inside partman's
+    own run_maintenance, which would read the server's clock: one clock for every backend, so the
+    task and its tests agree on what is past retention. Returns counts."""
     ext = schema(cursor)
     cursor.execute("SELECT current_schema()")
     here = cursor.fetchone()[0]
@@ -98,11 +103,27 @@ def run_maintenance(cursor) -> dict:
             )
             moved += cursor.fetchone()[0] or 0
     before = partition_count(cursor)
-    for table in TICK_TABLES:
-        cursor.execute(f"SELECT {ext}.run_maintenance(%s, p_jobmon := false)", [f"{here}.{table}"])
+    days = int(settings.MARKETAGG["RETENTION_DAYS"])
+    dropped = 0
+    with transaction.atomic(using=cursor.db.alias):
+        # part_config keeps the retention (storage_info shows it); partman's maintenance runs
+        # without it, inside this transaction only.
+        cursor.execute(
+            f"UPDATE {ext}.part_config SET retention = NULL WHERE parent_table = ANY(%s)",
+            [[f"{here}.{t}" for t in TICK_TABLES]],
+        )
+        for table in TICK_TABLES:
+            cursor.execute(f"SELECT {ext}.run_maintenance(%s, p_jobmon := false)", [f"{here}.{table}"])
+            cursor.execute(
+                f"SELECT {ext}.drop_partition_time(%s, %s::interval, false, false, NULL, %s)",
+                [f"{here}.{table}", f"{days} days", now],
+            )
+            dropped += cursor.fetchone()[0] or 0
+        apply_policies(cursor)
     return {
         "moved_from_default": moved,
         "partitions_before": before,
+        "partitions_dropped": dropped,
         "partitions_after": partition_count(cursor),
     }
 

@@ -52,6 +52,7 @@ def storage_maintain(*, using: str = "default", run_jobs: bool = False, now: dat
     """Apply retention (and partition upkeep) now. Returns what was done, for logs and the task."""
     connection = connections[using]
     backend = storage_backend(connection)
+    now = now or timezone.now()
     cutoff = retention_cutoff(now=now)
     adapted = connection.ops.adapt_datetimefield_value(cutoff)
     result: dict = {"backend": backend, "cutoff": cutoff.isoformat()}
@@ -61,7 +62,7 @@ def storage_maintain(*, using: str = "default", run_jobs: bool = False, now: dat
             if run_jobs:
                 result["jobs_run"] = timescale.run_policies(cursor)
         elif backend == PARTMAN:
-            result.update(partman.run_maintenance(cursor))
+            result.update(partman.run_maintenance(cursor, now=now))
         else:
             result["deleted"] = {
                 t: _delete_older(cursor, table=t, cutoff=adapted, vendor=backend) for t in TICK_TABLES

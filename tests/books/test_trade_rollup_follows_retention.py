@@ -1,6 +1,9 @@
 """Retention removes rolled-up minutes past the cutoff along with the trades, and bars around the
 cutoff still equal the trades that are left (on pg_partman a partition is dropped only whole, so
-trades older than the cutoff may stay a while: those minutes are read raw)."""
+trades older than the cutoff may stay a while: those minutes are read raw).
+
+The clock is pinned: `now` is a fixed instant and maintenance takes it as the reference of
+retention on every backend, so the outcome is the same at any minute of any day."""
 
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ pytestmark = [pytest.mark.backends, pytest.mark.django_db(transaction=True)]
 
 def test_rollup_minutes_past_retention_go_and_bars_match_what_is_left(instrument, store_trades, settings):
     settings.MARKETAGG = {**settings.MARKETAGG, "RETENTION_DAYS": 30}
-    now = datetime.now(UTC).replace(microsecond=500_000)  # the cutoff falls inside a minute
+    # Inside a minute, late in its hour: the case that failed on pg_partman when the old trades
+    # all sat in the cutoff's own hour partition (which retention keeps).
+    now = datetime(2026, 11, 20, 14, 52, 17, 500_000, tzinfo=UTC)
     cutoff = retention_cutoff(now=now)
     rng = random.Random(3)
     # Either side of the cutoff, in its minute: the first is past retention, the second is kept.
@@ -28,7 +33,7 @@ def test_rollup_minutes_past_retention_go_and_bars_match_what_is_left(instrument
         [trade_row(instrument.id, cutoff - timedelta(microseconds=1), 1), trade_row(instrument.id, cutoff, 2)]
     )
     store_trades(
-        random_trades(rng, instrument.id, start=cutoff - timedelta(minutes=45), seconds=5400, n=600, tag="o")
+        random_trades(rng, instrument.id, start=cutoff - timedelta(minutes=95), seconds=8100, n=600, tag="o")
     )
     trade_minutes_roll_up()
     assert TradeMinute.objects.filter(bucket__lt=cutoff).exists()
@@ -44,7 +49,7 @@ def test_rollup_minutes_past_retention_go_and_bars_match_what_is_left(instrument
         .values_list("time", "instrument_id", "trade_id", "price", "quantity", "taker_side")
     )
     assert len(left) < 602 and cutoff in [t[0] for t in left]  # retention removed some, kept these
-    start, end = cutoff - timedelta(hours=2, seconds=7), now
+    start, end = cutoff - timedelta(hours=3, seconds=7), now
     for interval in (MINUTE, timedelta(minutes=5), timedelta(hours=1)):
         want = recompute_bars(left, interval=interval, start=start, end=end)
         assert bars(instrument=instrument, start=start, end=end, interval=interval) == want
