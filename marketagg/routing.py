@@ -1,3 +1,10 @@
-"""Browser WebSocket routes (the live book page arrives with the web-view issue)."""
+"""Browser WebSocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from books.consumers import BookConsumer, StatusConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/book/<str:pair>/", BookConsumer.as_asgi()),
+    path("ws/status/", StatusConsumer.as_asgi()),
+]

@@ -21,6 +21,24 @@ if PROFILE == "production" and SECRET_KEY == _DEV_SECRET:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"] if DEBUG else ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- security ---------------------------------------------------------------------------------
+# The production profile is HTTPS behind a proxy (`manage.py check --deploy` passes); each switch
+# can be turned off from the environment for a plain-HTTP trial. /healthz and /metrics stay on HTTP
+# for probes inside the network.
+_SECURE = PROFILE == "production"
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _SECURE else None
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=_SECURE)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=_SECURE)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if _SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_SECURE)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=_SECURE)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+LOGIN_URL = "admin:login"
+
 VAR_DIR = Path(env.str("MARKETAGG_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -39,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marketagg.webmetrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +148,10 @@ MARKETAGG = {
     "FEEDS_METRICS_PORT": env.int("MARKETAGG_FEEDS_METRICS_PORT", default=0),
     "CONTROL_CHANNEL": "marketagg.feeds.control",
     "STATUS_GROUP": "marketagg.status",
+    # Web: the live pages (and their WebSockets and the data API) need a login when true.
+    "PAGES_REQUIRE_LOGIN": env.bool("MARKETAGG_PAGES_REQUIRE_LOGIN", default=False),
+    # Most book messages a browser gets per second (newer updates replace unsent ones).
+    "WS_MAX_HZ": env.float("MARKETAGG_WS_MAX_HZ", default=10.0),
 }
 
 LOG_LEVEL = env.str("MARKETAGG_LOG_LEVEL", default="INFO")
