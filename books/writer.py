@@ -20,16 +20,18 @@ The thread loop, one step at a time:
    table, so a batch sent twice (its commit's answer lost, or spilled after all) is stored once.
 A restart finds the spill file and resumes step 4 from the last batch marked done.
 
-Loss paths, each a Prometheus counter: rows refused as invalid at submit (BadRow) or by the
-database; rows dropped because the in-memory queue was full (the disk and the database both
-stalled); spill records cut short by a crash mid-write.
+Loss paths, each a Prometheus counter (marketagg_writer_rows_dropped by reason, and in stats()):
+rows refused as invalid at submit (BadRow) or by the database; `queue_full`, the in-memory queue
+was full (the disk and the database both stalled); `spill_failed`, a batch neither the spill file
+(disk full) nor the database would take; `spill_corrupt`, rows of a spill record that cannot be
+read back (torn by a crash, damaged on disk): skipped, never blocking the records after it.
+A row is counted in exactly one place: written, refused, duplicate, dropped, or still pending.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import fcntl
 import logging
 import os
 import threading
@@ -38,27 +40,13 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from prometheus_client import Counter, Gauge
 
-from books.storage.spill import SpillFile
+from books.storage import writer_metrics as metrics
+from books.storage.spill import CorruptRecord, SpillFile, claim_spill_path, keep_refused
 from books.storage.tables import DELTA, TABLES, BadRow, Table, check_row, decode_row, delta_row_ok, encode_row
 from books.storage.targets import PostgresTarget, SqliteTarget, TargetDown, postgres_conninfo
 
 log = logging.getLogger("books.writer")
-
-ROWS_SUBMITTED = Counter("marketagg_writer_rows_submitted", "Rows accepted by the tick writer", ["table"])
-ROWS_WRITTEN = Counter("marketagg_writer_rows_written", "Rows committed to the database", ["table"])
-ROWS_REFUSED = Counter(
-    "marketagg_writer_rows_refused", "Rows refused: invalid at submit or by the database", ["table", "reason"]
-)
-ROWS_DROPPED = Counter("marketagg_writer_rows_dropped", "Rows lost by the writer", ["reason"])
-ROWS_SPILLED = Counter("marketagg_writer_rows_spilled", "Rows written to the spill file", ["table"])
-BATCHES_DUPLICATE = Counter("marketagg_writer_batches_duplicate", "Batches skipped as already stored")
-DB_ERRORS = Counter("marketagg_writer_db_errors", "Failed attempts to reach or write to the database")
-QUEUE_ROWS = Gauge("marketagg_writer_queue_rows", "Rows waiting in the writer's memory queue")
-SPILL_BYTES = Gauge(
-    "marketagg_writer_spill_bytes", "Bytes in the writer's spill file not yet in the database"
-)
 
 
 class TickWriter:
@@ -124,14 +112,13 @@ class TickWriter:
             try:
                 check_row(spec, row, sqlite=self._sqlite)
             except BadRow as exc:
-                ROWS_REFUSED.labels(table, "invalid").inc()
+                metrics.ROWS_REFUSED.labels(table, "invalid").inc()
                 self.counts["refused"] += 1
                 self.refused_examples.append(str(exc))
                 raise
         queue = self._queue
         if len(queue) >= self.queue_size:
-            ROWS_DROPPED.labels("queue_full").inc()
-            self.counts["dropped"] += 1
+            self._drop(1, "queue_full")
             return False
         queue.append((spec, row, check))
         # Plain int counts here; the writer thread carries them to Prometheus (no lock on the loop).
@@ -145,10 +132,8 @@ class TickWriter:
         if self._thread is not None:
             return self
         self.spill_dir.mkdir(parents=True, exist_ok=True)
-        self.spill = SpillFile(self._claim_spill_path())
-        if self.spill.corrupt_records:
-            ROWS_DROPPED.labels("spill_corrupt").inc(self.spill.corrupt_records)
-            self.counts["spill_corrupt"] += self.spill.corrupt_records
+        path, self._lock_fh = claim_spill_path(self.spill_dir, self.name)
+        self.spill = SpillFile(path)
         if self.spill.pending:
             log.info(
                 "tick writer resumes a spill file",
@@ -158,20 +143,6 @@ class TickWriter:
         self._thread = threading.Thread(target=self._run, name=f"tickwriter-{self.name}", daemon=True)
         self._thread.start()
         return self
-
-    def _claim_spill_path(self) -> Path:
-        """One process per spill file: a second writer of the same name (say `replay --store` beside
-        `runfeeds`) gets a file of its own rather than interleaving lines with the first."""
-        lock_path = self.spill_dir / f"{self.name}.lock"
-        fh = open(lock_path, "a")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            self._lock_fh = fh
-            return self.spill_dir / f"{self.name}.spill"
-        except BlockingIOError:
-            fh.close()
-            log.warning("spill file %s is in use by another writer; using a private one", self.name)
-            return self.spill_dir / f"{self.name}-{os.getpid()}.spill"
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every row submitted so far is committed. False on timeout (the rows are then
@@ -224,9 +195,12 @@ class TickWriter:
             "refused": self.counts["refused"],
             "refused_by_database": self.counts["refused_db"],
             "dropped": self.counts["dropped"],
+            "dropped_queue_full": self.counts["queue_full"],
+            "dropped_spill_failed": self.counts["spill_failed"],
+            "dropped_spill_corrupt": self.counts["spill_corrupt"],
             "spilled": self.counts["spilled"],
             "duplicates_skipped": self.counts["duplicates"],
-            "spill_corrupt": self.counts["spill_corrupt"],
+            "spill_corrupt": self.counts["corrupt_records"],  # records skipped, their rows above
             "db_errors": self.counts["db_errors"],
             "spill_bytes": (self.spill.size() - self.spill.offset) if self.spill else 0,
             "spilling": bool(self.spill and self.spill.pending),
@@ -256,8 +230,8 @@ class TickWriter:
                     log.exception("tick writer step failed")
                     self.counts["step_errors"] += 1
                     self._down_until = time.monotonic() + self.retry_interval
-                QUEUE_ROWS.set(len(self._queue))
-                SPILL_BYTES.set(self.spill.size() - self.spill.offset)
+                metrics.QUEUE_ROWS.set(len(self._queue))
+                metrics.SPILL_BYTES.set(self.spill.size() - self.spill.offset)
                 with self._idle:
                     self._idle.notify_all()
                 if stopping and not self._queue:
@@ -298,7 +272,7 @@ class TickWriter:
             by_table.setdefault(spec.key, (spec, []))[1].append(row)
         for table, count in self._submitted.items():
             if count != self._submitted_reported[table]:
-                ROWS_SUBMITTED.labels(table).inc(count - self._submitted_reported[table])
+                metrics.ROWS_SUBMITTED.labels(table).inc(count - self._submitted_reported[table])
                 self._submitted_reported[table] = count
         return list(by_table.values())
 
@@ -306,42 +280,53 @@ class TickWriter:
         backlog = len(self._queue) > self.queue_size // 2
         for spec, rows in batches:
             batch_id = uuid.uuid4().hex
-            if self.spill.pending or backlog or time.monotonic() < self._down_until:
-                self._to_spill(batch_id, spec, rows)
-                continue
-            try:
-                written = self._write(target, batch_id, spec, rows)
-            except Exception:  # not the link, not the data: keep the rows on disk and retry later
-                log.exception("tick writer: unexpected error writing a batch; spilling it")
-                self._down_until = time.monotonic() + self.retry_interval
-                written = False
-            if not written:
-                self._to_spill(batch_id, spec, rows)
+            waiting = self.spill.pending or backlog or time.monotonic() < self._down_until
+            if waiting or not self._write_now(target, batch_id, spec, rows):
+                self._to_spill(target, batch_id, spec, rows)
 
-    def _to_spill(self, batch_id: str, spec: Table, rows: list) -> None:
-        encoded = []
+    def _drop(self, rows: int, reason: str) -> None:
+        metrics.ROWS_DROPPED.labels(reason).inc(rows)
+        self.counts["dropped"] += rows
+        self.counts[reason] += rows
+
+    def _to_spill(self, target, batch_id: str, spec: Table, rows: list) -> None:
+        encoded, kept = [], []
         for row in rows:
             try:
                 encoded.append(encode_row(spec, row))
+                kept.append(row)
             except Exception as exc:  # a malformed row: refused like any other, not the batch
                 self._refuse(spec, row, f"cannot be encoded: {type(exc).__name__}: {exc}")
+        rows = kept
         try:
             self.spill.append(batch_id=batch_id, table=spec.key, rows=encoded)
         except OSError as exc:
-            # Neither the database nor the disk will take them: the one real loss path.
-            ROWS_DROPPED.labels("spill_failed").inc(len(rows))
-            self.counts["dropped"] += len(rows)
+            # The disk is full (or failing); nothing of the batch stayed in the file. A database
+            # that answers takes it now, out of turn, rather than losing it.
+            self.last_error = f"spill file: {exc}"
+            if time.monotonic() >= self._down_until and self._write_now(target, batch_id, spec, rows):
+                return
+            # Neither the database nor the disk will take them: lost, and said so.
+            self._drop(len(rows), "spill_failed")
             log.error("tick writer cannot spill %d %s rows: %s", len(rows), spec.key, exc)
             return
-        ROWS_SPILLED.labels(spec.key).inc(len(rows))
+        metrics.ROWS_SPILLED.labels(spec.key).inc(len(rows))
         self.counts["spilled"] += len(rows)
+
+    def _write_now(self, target, batch_id: str, spec: Table, rows: list) -> bool:
+        try:
+            return self._write(target, batch_id, spec, rows)
+        except Exception:  # not the link, not the data: keep the rows on disk and retry later
+            log.exception("tick writer: unexpected error writing a batch")
+            self._down_until = time.monotonic() + self.retry_interval
+            return False
 
     def _write(self, target, batch_id: str, spec: Table, rows: list) -> bool:
         """True if the batch is in the database (or already was); False if it must wait."""
         try:
             refused = target.write(batch_id=batch_id, table=spec, rows=rows)
         except TargetDown as exc:
-            DB_ERRORS.inc()
+            metrics.DB_ERRORS.inc()
             self.counts["db_errors"] += 1
             if time.monotonic() >= self._down_until:
                 log.warning("tick writer: database unavailable, spilling (%s)", exc)
@@ -349,34 +334,27 @@ class TickWriter:
             self._down_until = time.monotonic() + self.retry_interval
             return False
         if refused is None:
-            BATCHES_DUPLICATE.inc()
+            metrics.BATCHES_DUPLICATE.inc()
             self.counts["duplicates"] += 1
             return True
         for row, error in refused:
             self._refuse(spec, row, error)
         written = len(rows) - len(refused)
-        ROWS_WRITTEN.labels(spec.key).inc(written)
+        metrics.ROWS_WRITTEN.labels(spec.key).inc(written)
         self.counts["written"] += written
         self._down_until = 0.0
         return True
 
     def _refuse(self, spec: Table, row, error: str, *, reason: str = "database") -> None:
         """A row refused in the writer thread: counted, and kept on disk for inspection."""
-        import json
-
-        ROWS_REFUSED.labels(spec.key, reason).inc()
+        metrics.ROWS_REFUSED.labels(spec.key, reason).inc()
         if reason == "invalid":
             self.counts["refused"] += 1
             self.refused_examples.append(error)
         else:
             self.counts["refused_db"] += 1
             self.refused_examples.append(f"{spec.key} row refused by the database: {error}")
-        try:
-            shown = encode_row(spec, row)
-        except Exception:
-            shown = repr(row)
-        with contextlib.suppress(OSError), open(self.spill_dir / f"{self.name}.refused.jsonl", "a") as fh:
-            fh.write(json.dumps({"table": spec.key, "row": shown, "error": error}) + "\n")
+        keep_refused(self.spill_dir / f"{self.name}.refused.jsonl", spec=spec, row=row, error=error)
 
     def _catch_up(self, target) -> None:
         """Write spilled batches, oldest first, while the database takes them and no new rows wait."""
@@ -385,8 +363,16 @@ class TickWriter:
             batch = self.spill.peek()
             if batch is None:
                 return
+            if isinstance(batch, CorruptRecord) or batch.table not in TABLES:
+                self._skip_corrupt(batch)
+                continue
             spec = TABLES[batch.table]
-            rows = [decode_row(spec, values) for values in batch.rows]
+            rows = []
+            for values in batch.rows:
+                try:
+                    rows.append(decode_row(spec, values))
+                except Exception as exc:  # one damaged row: refused, the rest of its batch goes on
+                    self._refuse(spec, values, f"unreadable in the spill file: {exc!r}", reason="spill")
             self._busy = True
             try:
                 if not self._write(target, batch.batch_id, spec, rows):
@@ -396,6 +382,18 @@ class TickWriter:
                 self._busy = False
             if len(self._queue) >= self.batch_size:
                 return
+
+    def _skip_corrupt(self, record) -> None:
+        """A spill record that cannot be read back: its rows are lost; count them, say why, go on."""
+        if isinstance(record, CorruptRecord):
+            rows, reason, name = record.rows, record.reason, record.batch_id
+        else:
+            rows, reason, name = len(record.rows), f"unknown table {record.table!r}", record.batch_id
+        self.counts["corrupt_records"] += 1
+        self._drop(rows, "spill_corrupt")
+        self.last_error = f"spill record {name or '?'} skipped ({reason}): {rows} rows lost"
+        log.error("tick writer: %s", self.last_error)
+        self.spill.confirm(record)
 
 
 __all__ = ["TickWriter", "BadRow"]

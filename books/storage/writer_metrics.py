@@ -1,0 +1,17 @@
+"""The tick writer's Prometheus metrics (books/writer.py): every row is counted in one of them."""
+
+from prometheus_client import Counter, Gauge
+
+ROWS_SUBMITTED = Counter("marketagg_writer_rows_submitted", "Rows accepted by the tick writer", ["table"])
+ROWS_WRITTEN = Counter("marketagg_writer_rows_written", "Rows committed to the database", ["table"])
+ROWS_REFUSED = Counter(
+    "marketagg_writer_rows_refused", "Rows refused: invalid at submit or by the database", ["table", "reason"]
+)
+ROWS_DROPPED = Counter("marketagg_writer_rows_dropped", "Rows lost by the writer", ["reason"])
+ROWS_SPILLED = Counter("marketagg_writer_rows_spilled", "Rows written to the spill file", ["table"])
+BATCHES_DUPLICATE = Counter("marketagg_writer_batches_duplicate", "Batches skipped as already stored")
+DB_ERRORS = Counter("marketagg_writer_db_errors", "Failed attempts to reach or write to the database")
+QUEUE_ROWS = Gauge("marketagg_writer_queue_rows", "Rows waiting in the writer's memory queue")
+SPILL_BYTES = Gauge(
+    "marketagg_writer_spill_bytes", "Bytes in the writer's spill file not yet in the database"
+)
