@@ -39,11 +39,20 @@ async def truth(request: web.Request) -> web.Response:
 
 
 async def pause(request: web.Request) -> web.Response:
+    """`?venue=deribit` stalls that venue only; without it the whole market stops."""
+    market = request.app[SIM].market
+    if "venue" in request.query:
+        market.pause_venue(request.query["venue"])
+        return _json({"paused": sorted(market.paused_venues)})
     request.app[SIM].pause()
     return _json({"paused": True})
 
 
 async def resume(request: web.Request) -> web.Response:
+    market = request.app[SIM].market
+    if "venue" in request.query:
+        market.paused_venues.discard(request.query["venue"])
+        return _json({"paused": sorted(market.paused_venues)})
     request.app[SIM].resume()
     return _json({"paused": False})
 

@@ -69,6 +69,7 @@ class Market:
         }
         self.listeners: dict[Topic, set[Listener]] = defaultdict(set)
         self.paused = False
+        self.paused_venues: set[str] = set()  # stalled venues: connections open, books still
         self._pending_1s: dict[tuple[str, str], list[BookEvent]] = defaultdict(list)
         # When a trade happens is decided apart from the walks: trade timing never moves a book.
         self._trade_clock = random.Random(f"trade-clock:{seed}")
@@ -109,6 +110,8 @@ class Market:
         ts = now_ms()
         trade_chance = self.options.trades_per_second / self.options.rate if self.options.rate > 0 else 0.2
         for key, walk in self.walks.items():
+            if key[0] in self.paused_venues:
+                continue
             self._step(key, walk, ts)
             if self._trade_clock.random() < trade_chance:
                 self.trades += 1
@@ -131,6 +134,14 @@ class Market:
         ts = now_ms()
         for key, walk in self.walks.items():
             if walk.pending is not None:
+                self._step(key, walk, ts)
+
+    def pause_venue(self, venue: str) -> None:
+        """Stall one venue (its books stop, the others move on), with the same care as pause()."""
+        self.paused_venues.add(venue)
+        ts = now_ms()
+        for key, walk in self.walks.items():
+            if key[0] == venue and walk.pending is not None:
                 self._step(key, walk, ts)
 
     def flush_slow(self) -> None:
