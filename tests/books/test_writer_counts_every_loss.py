@@ -19,10 +19,11 @@ def _sample(name: str, **labels) -> float:
 
 def test_a_full_queue_refuses_without_blocking_and_counts_it(instrument, make_writer):
     writer = make_writer(queue_size=5)  # not started: nothing drains the queue
-    row = (datetime.now(UTC), instrument.id, "q", Decimal("1"), Decimal("1"), "buy")
+    at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    row = (at, instrument.id, "q", Decimal("1"), Decimal("1"), "buy")
     dropped = _sample("marketagg_writer_rows_dropped_total", reason="queue_full")
     refused = _sample("marketagg_writer_rows_refused_total", table="trade", reason="invalid")
-    assert all(writer.submit("trade", row) for _ in range(5))
+    assert all(writer.submit("trade", (at, instrument.id, f"q{n}", *row[3:])) for n in range(5))
     assert writer.submit("trade", row) is False
     with pytest.raises(BadRow):
         writer.submit("trade", row[:3] + (Decimal("-1"),) + row[4:])
