@@ -39,10 +39,16 @@ async def truth(request: web.Request) -> web.Response:
 
 
 async def pause(request: web.Request) -> web.Response:
-    """`?venue=deribit` stalls that venue only; without it the whole market stops."""
-    market = request.app[SIM].market
+    """`?venue=deribit` takes that venue down: its books stop, its connections drop and it refuses
+    new ones (503) until resumed; the other venues go on. Without it the whole market stops."""
+    sim = request.app[SIM]
+    market = sim.market
     if "venue" in request.query:
-        market.pause_venue(request.query["venue"])
+        venue = request.query["venue"]
+        market.pause_venue(venue)
+        for outbox in list(sim._outboxes):
+            if outbox.request.path.split("/")[1] == venue:
+                outbox.abort()
         return _json({"paused": sorted(market.paused_venues)})
     request.app[SIM].pause()
     return _json({"paused": True})
@@ -69,3 +75,12 @@ async def faults(request: web.Request) -> web.Response:
 
 async def stats(request: web.Request) -> web.Response:
     return _json(request.app[SIM].stats())
+
+
+@web.middleware
+async def refuse_stopped_venues(request: web.Request, handler):
+    """A venue taken down with /control/pause?venue=V answers nothing but 503."""
+    venue = request.path.split("/")[1] if request.path.count("/") > 1 else ""
+    if venue and venue in request.app[SIM].market.paused_venues:
+        return _json({"error": f"{venue} is down (simulator)"}, status=503)
+    return await handler(request)

@@ -12,6 +12,7 @@ from dataclasses import fields
 from aiohttp import web
 
 from books.orderbook import VenueBook
+from exchanges.simulator import control
 from exchanges.simulator.appkeys import SIM
 from exchanges.simulator.catalog import CATALOG, SimInstrument
 from exchanges.simulator.faults import FaultDice, FaultSpec
@@ -67,7 +68,7 @@ class Simulator:
 
     # ---- life ---------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 8765) -> Simulator:
-        app = web.Application()
+        app = web.Application(middlewares=[control.refuse_stopped_venues])
         app[SIM] = self
         add_routes(app)
         # Handlers get a moment to finish on stop instead of aiohttp's long default grace.
