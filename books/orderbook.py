@@ -156,7 +156,7 @@ class VenueBook:
         return self.bids.top(n), self.asks.top(n)
 
     def to_json(self, depth: int | None = None) -> dict[str, list[list[str]]]:
-        """The books-file shape of shared/captures/README.md: plain decimal strings, best first."""
+        """The books-file shape of docs/captures.md: plain decimal strings, best first."""
         n = depth if depth is not None else max(len(self.bids), len(self.asks))
         bids, asks = self.top(n)
         return {

@@ -1,4 +1,4 @@
-"""The books file of shared/captures/README.md: what `replay --books-out` and `runfeeds --books-out` write."""
+"""The books file of docs/captures.md: what `replay --books-out` and `runfeeds --books-out` write."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The capture format: recorded exchange traffic, one JSON object a line (shared/captures/README.md).
+"""The capture format: recorded exchange traffic, one JSON object a line (docs/captures.md).
 
 | t      | meaning                                                    |
 | ------ | ---------------------------------------------------------- |

@@ -1,4 +1,4 @@
-"""Replay of recorded exchange traffic (shared/captures/README.md).
+"""Replay of recorded exchange traffic (docs/captures.md).
 
 - `script`: a capture split into what each recorded host must serve;
 - `http_host`, `ws_host`, `rpc`, `pacing`: the local servers standing for the recorded hosts;

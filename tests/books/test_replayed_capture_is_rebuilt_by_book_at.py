@@ -15,7 +15,7 @@ from django.core.management import call_command
 from exchanges.models import Instrument
 
 pytestmark = [pytest.mark.backends, pytest.mark.django_db(transaction=True)]
-CAPTURE = Path("/work/shared/captures/binance-spot.jsonl")
+CAPTURE = Path(__file__).resolve().parents[1] / "fixtures" / "captures" / "binance-spot.jsonl"
 
 
 def test_stored_ticks_rebuild_the_replayed_books(tmp_path, settings):

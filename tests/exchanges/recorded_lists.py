@@ -1,4 +1,4 @@
-"""The instrument-list answers recorded in the shared captures, as the venues sent them."""
+"""The instrument-list answers recorded in the captures (tests/fixtures/captures), as the venues sent them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-CAPTURES = Path(os.environ.get("MARKETAGG_CAPTURES", "/work/shared/captures"))
+CAPTURES = Path(
+    os.environ.get("MARKETAGG_CAPTURES", Path(__file__).resolve().parents[1] / "fixtures" / "captures")
+)
 CAPTURE_OF_VENUE = {
     "binance": "binance-spot",
     "binance-usdm": "binance-usdm",
@@ -22,7 +24,7 @@ CAPTURE_OF_VENUE = {
 def _http_bodies(capture: str) -> tuple[tuple[str, str], ...]:
     path = CAPTURES / f"{capture}.jsonl"
     if not path.exists():
-        pytest.skip(f"capture {path} is not on this machine")
+        pytest.fail(f"capture {path} is missing (tests/fixtures/captures is part of the repository)")
     out = []
     with path.open(encoding="utf-8") as f:
         for line in f:

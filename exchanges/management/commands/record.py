@@ -1,7 +1,7 @@
 """`manage.py record --out FILE [--duration S] [--simulate]`
 
 Streams the enabled instruments like `runfeeds` and writes everything on the wire to a capture
-file (shared/captures/README.md): socket opens, frames sent and received, REST bodies. Stops
+file (docs/captures.md): socket opens, frames sent and received, REST bodies. Stops
 after --duration seconds or on SIGTERM/SIGINT, flushing the file. What it writes, `replay`
 serves: URLs of the simulator or of an endpoint override are written as the venue's real ones,
 so the hosts in the file name the venue.

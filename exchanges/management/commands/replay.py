@@ -1,7 +1,7 @@
 """`manage.py replay CAPTURE [--speed max|N] [--books-out FILE] [--store] [--quiet]`
 
 Serves a recorded capture as if it were the exchanges, runs the project's real connectors
-against it, and writes the books they built (shared/captures/README.md).
+against it, and writes the books they built (docs/captures.md).
 """
 
 from __future__ import annotations

@@ -13,10 +13,6 @@ from tests.exchanges.replay.reference_books import read_lines, rebuild
 
 @pytest.mark.django_db
 def test_record_simulator_then_replay(tmp_path, replay_books):
-    try:
-        from exchanges.simulator import Simulator  # noqa: F401
-    except ImportError:
-        pytest.skip("the simulator (exchanges.simulator) is not there yet")
     out = tmp_path / "simulated.jsonl"
     # --duration is the command's own stop; whatever got recorded in it is what we compare.
     call_command("record", "--out", str(out), "--duration", "2", "--simulate")

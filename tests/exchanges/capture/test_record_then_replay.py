@@ -55,8 +55,7 @@ def served_in_background(lines):
 @pytest.mark.parametrize("name", sorted(SESSIONS))
 def test_record_then_replay(name, tmp_path, replay_books):
     source = CAPTURES / f"{name}.jsonl"
-    if not source.exists():
-        pytest.skip(f"{source} is not on this machine")
+    assert source.exists(), f"capture {source} is missing (tests/fixtures/captures is part of the repository)"
     venue, symbols = SESSIONS[name]
     out = tmp_path / "recorded.jsonl"
     with served_in_background(read_capture(source)) as server:

@@ -1,6 +1,6 @@
 """An independent rebuild of the books a capture should give, for comparing `replay` with.
 
-Written from the documented rules only (shared/exchange-protocols.md, captures/README.md),
+Written from the documented rules only (shared/exchange-protocols.md, docs/captures.md),
 with plain dicts of Decimal: no project connector, book or number helper.
 
 Binance, per symbol:

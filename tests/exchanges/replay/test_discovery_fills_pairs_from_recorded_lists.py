@@ -3,13 +3,10 @@ and tick size from it (through exchanges.instrument_lists)."""
 
 from decimal import Decimal
 
-import pytest
-
 from exchanges.replay.discovery import discover_specs
 
 
 def test_discovery_fills_pairs_from_recorded_lists(capture_lines):
-    pytest.importorskip("exchanges.instrument_lists")
     specs = {s.key: s for s in discover_specs(capture_lines("binance-coinm"))}
     spec = specs["binance-coinm:BTCUSD_211231"]
     assert spec.pair == "BTC-USD"

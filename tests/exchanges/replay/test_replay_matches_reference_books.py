@@ -8,7 +8,7 @@ from tests.exchanges.replay.reference_books import read_lines, rebuild
 
 @pytest.mark.parametrize("name", ALL_CAPTURES)
 def test_replay_matches_reference_books(name, capture_lines, replay_books):
-    capture_lines(name)  # skips when the capture is not on this machine
+    capture_lines(name)  # fails when the capture is missing
     path = CAPTURES / f"{name}.jsonl"
     expected = rebuild(read_lines(path))
     assert expected, "the reference rebuilt no book: the capture or the rebuild is broken"

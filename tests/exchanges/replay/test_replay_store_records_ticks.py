@@ -10,14 +10,8 @@ from tests.exchanges.replay.conftest import CAPTURES
 
 @pytest.mark.django_db(transaction=True)
 def test_replay_store_records_ticks():
-    try:
-        from books.recorder import build_recorder  # noqa: F401
-        from books.services import ensure_instruments  # noqa: F401
-    except ImportError:
-        pytest.skip("books.recorder / books.services are not there yet")
     path = CAPTURES / "binance-spot.jsonl"
-    if not path.exists():
-        pytest.skip(f"{path} is not on this machine")
+    assert path.exists(), f"capture {path} is missing (tests/fixtures/captures is part of the repository)"
     call_command("replay", str(path), "--store", "--quiet")
     from books.models import BookDelta, BookSnapshot
 
