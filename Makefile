@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 APT_STAMP := $(VENV)/.apt-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := postgresql-15-partman
+APT_PACKAGES := postgresql-15-partman chromium
 
 .PHONY: setup run demo test lint bench migrate clean apt node
 

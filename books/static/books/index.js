@@ -13,7 +13,9 @@
     tr.querySelector(".c-state").innerHTML = "";
     const b = document.createElement("span"); b.className = "badge"; b.textContent = state;
     tr.querySelector(".c-state").appendChild(b);
-    if (reason !== undefined) tr.querySelector(".c-reason").textContent = reason || "";
+    // A live book needs no explanation; any other state says why (the feed's reason).
+    if (state === "live") tr.querySelector(".c-reason").textContent = "";
+    else if (reason !== undefined) tr.querySelector(".c-reason").textContent = reason || "";
   }
   function fmtAge(s) {
     if (s === null || s === undefined || isNaN(s)) return "–";

@@ -1,0 +1,59 @@
+"""An instrument disabled in the admin leaves the consolidated book on the live page within 2 s."""
+
+import time
+
+from playwright.sync_api import expect
+
+from tests.e2e.server import ADMIN
+
+KEY = "binance-usdm:BTCUSDT"
+
+
+def _in_ladder(page) -> bool:
+    return page.evaluate(
+        "key => [...document.querySelectorAll('#bids tr, #asks tr')].some(tr => (tr.dataset.venues || '').split(' ').includes(key))",
+        KEY,
+    )
+
+
+def _set_enabled(admin, url: str, enabled: bool) -> None:
+    admin.goto(url)
+    box = admin.locator("#id_enabled")
+    if box.is_checked() != enabled:
+        box.click()
+    admin.locator("input[name=_save]").click()
+    expect(admin.locator(".messagelist")).to_contain_text("changed successfully")
+
+
+def test_disabled_instrument_leaves_within_two_seconds(page, site, context):
+    admin = context.new_page()
+    admin.goto(f"{site.url}/admin/login/")
+    admin.fill("#id_username", ADMIN[0])
+    admin.fill("#id_password", ADMIN[1])
+    admin.locator("input[type=submit]").click()
+    expect(admin.locator("#site-name")).to_be_visible()
+    # The admin's "View site" leads to the live pages.
+    assert admin.locator("#user-tools a", has_text="View site").get_attribute("href") == "/"
+
+    url = f"{site.url}/admin/exchanges/instrument/{site.instrument_id('binance-usdm', 'BTCUSDT')}/change/"
+    page.goto(f"{site.url}/book/BTC-USDT/")
+    page.wait_for_function("() => document.querySelectorAll('#bids tr').length === 25")
+    assert _in_ladder(page)
+    try:
+        admin.goto(url)
+        admin.locator("#id_enabled").uncheck()
+        saved = time.monotonic()
+        admin.locator("input[name=_save]").click()
+        page.wait_for_function(
+            "key => ![...document.querySelectorAll('#bids tr, #asks tr')]"
+            ".some(tr => (tr.dataset.venues || '').split(' ').includes(key))",
+            arg=KEY,
+            timeout=5_000,
+            polling=50,
+        )
+        took = time.monotonic() - saved
+        assert took < 2.0, f"{KEY} left the book {took:.2f}s after the admin saved"
+        expect(admin.locator(".messagelist")).to_contain_text("changed successfully")
+    finally:
+        _set_enabled(admin, url, True)
+    site.wait_books_live()
