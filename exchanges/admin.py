@@ -1,12 +1,16 @@
-"""Admin of venues and instruments. Actions call services, which tell the running feed process."""
+"""Admin of venues and instruments. Actions call services, which tell the running feed process
+once the change is committed; the Feed column shows what the feed process has applied."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 
 from exchanges.models import Exchange, FeedState, Instrument, InstrumentKind, ListedSymbol
+from exchanges.selectors import feed_state_text, with_feed_state
 from exchanges.services import (
+    ControlMessage,
     exchange_enable,
     exchange_reconnect,
     instrument_delete,
@@ -15,21 +19,36 @@ from exchanges.services import (
     instrument_save,
 )
 
+# Sent is not applied: a change waits behind the ones before it and a venue may refuse it. The
+# admin says what it knows, and the Feed column (FeedState rows) says what the feed process did.
+SENT = " Sent to the feed process; the Feed column and /api/status show when it is applied."
 NOT_TOLD = " The feed process did not get the message (is runfeeds running?); it applies at its next start."
 
 
-def _report(modeladmin, request, done: str, told: list[bool]) -> None:
-    if all(told):
-        modeladmin.message_user(request, f"{done} The feed process was told.", messages.SUCCESS)
-    else:
-        modeladmin.message_user(request, done + NOT_TOLD, messages.WARNING)
+def _report(modeladmin, request, done: str, sent: list[ControlMessage]) -> None:
+    """Say what happened to the messages once they went out, i.e. after the commit."""
+
+    def report() -> None:
+        if all(sent):
+            modeladmin.message_user(request, done + SENT, messages.SUCCESS)
+        else:
+            modeladmin.message_user(request, done + NOT_TOLD, messages.WARNING)
+
+    transaction.on_commit(report)
 
 
 @admin.register(Exchange)
 class ExchangeAdmin(admin.ModelAdmin):
-    list_display = ["venue", "name", "enabled", "overrides"]
+    list_display = ["venue", "name", "enabled", "feed", "overrides"]
     list_filter = ["enabled"]
     actions = ["enable_venues", "disable_venues", "reconnect_venues"]
+
+    def get_queryset(self, request):
+        return with_feed_state(super().get_queryset(request))
+
+    @admin.display(description="feed")
+    def feed(self, obj: Exchange) -> str:
+        return feed_state_text(obj)
 
     @admin.display(description="URL overrides")
     def overrides(self, obj: Exchange) -> str:
@@ -38,18 +57,18 @@ class ExchangeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Enable selected venues")
     def enable_venues(self, request, queryset) -> None:
-        told = [exchange_enable(exchange=e, enabled=True) for e in queryset]
-        _report(self, request, f"Enabled {len(told)} venue(s).", told)
+        sent = [exchange_enable(exchange=e, enabled=True) for e in queryset]
+        _report(self, request, f"Enabled {len(sent)} venue(s).", sent)
 
     @admin.action(description="Disable selected venues")
     def disable_venues(self, request, queryset) -> None:
-        told = [exchange_enable(exchange=e, enabled=False) for e in queryset]
-        _report(self, request, f"Disabled {len(told)} venue(s).", told)
+        sent = [exchange_enable(exchange=e, enabled=False) for e in queryset]
+        _report(self, request, f"Disabled {len(sent)} venue(s).", sent)
 
     @admin.action(description="Reconnect selected venues")
     def reconnect_venues(self, request, queryset) -> None:
-        told = [exchange_reconnect(exchange=e) for e in queryset]
-        _report(self, request, f"Asked {len(told)} venue(s) to reconnect.", told)
+        sent = [exchange_reconnect(exchange=e) for e in queryset]
+        _report(self, request, f"Asked {len(sent)} venue(s) to reconnect.", sent)
 
 
 class InstrumentForm(forms.ModelForm):
@@ -69,12 +88,21 @@ class InstrumentForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial["kind"] = ""
 
+    unchecked = ""  # why the symbol could not be checked against the venue's list, said on save
+
     def clean(self) -> dict:
         data = super().clean()
         exchange, symbol = data.get("exchange"), data.get("symbol")
         listed = ListedSymbol.objects.filter(exchange=exchange, symbol=symbol).first() if exchange else None
         if listed is not None:
             self._fill_from(listed, data)
+        elif exchange and symbol and not ListedSymbol.objects.filter(exchange=exchange).exists():
+            # No list to check against (fresh or offline install): accept it, but say so.
+            self.unchecked = (
+                f"{symbol} could not be checked: {exchange.venue}'s instrument list is not loaded "
+                f"(run `manage.py sync_instruments {exchange.venue}`). If {exchange.venue} refuses the "
+                f"symbol, its feed state shows invalid with the venue's message."
+            )
         if not data.get("pair") and data.get("base") and data.get("quote"):
             data["pair"] = f"{data['base']}-{data['quote']}"
         for name in ("base", "quote", "pair"):
@@ -115,6 +143,7 @@ class InstrumentAdmin(admin.ModelAdmin):
         "contract_size",
         "tick_size",
         "enabled",
+        "feed",
         "depth",
         "stale_after",
     ]
@@ -127,31 +156,39 @@ class InstrumentAdmin(admin.ModelAdmin):
     def venue(self, obj: Instrument) -> str:
         return obj.exchange.venue
 
+    def get_queryset(self, request):
+        return with_feed_state(super().get_queryset(request))
+
+    @admin.display(description="feed")
+    def feed(self, obj: Instrument) -> str:
+        return feed_state_text(obj)
+
     def save_model(self, request, obj, form, change) -> None:
-        if not instrument_save(instrument=obj):
-            self.message_user(request, "Saved." + NOT_TOLD, messages.WARNING)
+        if form.unchecked and {"exchange", "symbol"} & set(form.changed_data):
+            self.message_user(request, form.unchecked, messages.WARNING)
+        _report(self, request, "Saved.", [instrument_save(instrument=obj)])
 
     def delete_model(self, request, obj) -> None:
-        instrument_delete(instrument=obj)
+        _report(self, request, "Deleted.", [instrument_delete(instrument=obj)])
 
     def delete_queryset(self, request, queryset) -> None:
-        for obj in queryset.select_related("exchange"):
-            instrument_delete(instrument=obj)
+        sent = [instrument_delete(instrument=obj) for obj in queryset.select_related("exchange")]
+        _report(self, request, f"Deleted {len(sent)} instrument(s).", sent)
 
     @admin.action(description="Enable selected instruments")
     def enable_instruments(self, request, queryset) -> None:
-        told = [instrument_enable(instrument=i, enabled=True) for i in queryset.select_related("exchange")]
-        _report(self, request, f"Enabled {len(told)} instrument(s).", told)
+        sent = [instrument_enable(instrument=i, enabled=True) for i in queryset.select_related("exchange")]
+        _report(self, request, f"Enabled {len(sent)} instrument(s).", sent)
 
     @admin.action(description="Disable selected instruments")
     def disable_instruments(self, request, queryset) -> None:
-        told = [instrument_enable(instrument=i, enabled=False) for i in queryset.select_related("exchange")]
-        _report(self, request, f"Disabled {len(told)} instrument(s).", told)
+        sent = [instrument_enable(instrument=i, enabled=False) for i in queryset.select_related("exchange")]
+        _report(self, request, f"Disabled {len(sent)} instrument(s).", sent)
 
     @admin.action(description="Resync book of selected instruments")
     def resync_books(self, request, queryset) -> None:
-        told = [instrument_resync(instrument=i) for i in queryset.select_related("exchange")]
-        _report(self, request, f"Asked for a resync of {len(told)} book(s).", told)
+        sent = [instrument_resync(instrument=i) for i in queryset.select_related("exchange")]
+        _report(self, request, f"Asked for a resync of {len(sent)} book(s).", sent)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -177,6 +214,6 @@ class ListedSymbolAdmin(ReadOnlyAdmin):
 
 @admin.register(FeedState)
 class FeedStateAdmin(ReadOnlyAdmin):
-    list_display = ["key", "venue", "symbol", "state", "counters", "updated_at"]
+    list_display = ["key", "venue", "symbol", "state", "reason", "counters", "updated_at"]
     search_fields = ["key", "symbol"]
     list_filter = ["venue", "state"]

@@ -16,7 +16,9 @@ class Exchange(models.Model):
     name = models.CharField(max_length=64)
     enabled = models.BooleanField(default=True)
     ws_url = models.CharField(
-        max_length=255, blank=True, help_text="Override of the venue's WebSocket base URL (blank: the real one)."
+        max_length=255,
+        blank=True,
+        help_text="Override of the venue's WebSocket base URL (blank: the real one).",
     )
     rest_url = models.CharField(
         max_length=255, blank=True, help_text="Override of the venue's REST base URL (blank: the real one)."
@@ -57,7 +59,9 @@ class ListedSymbol(models.Model):
 
 class Instrument(models.Model):
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="instruments")
-    symbol = models.CharField(max_length=64, help_text="The venue's own spelling: BTCUSDT, BTCUSD_PERP, BTC-PERPETUAL.")
+    symbol = models.CharField(
+        max_length=64, help_text="The venue's own spelling: BTCUSDT, BTCUSD_PERP, BTC-PERPETUAL."
+    )
     pair = models.CharField(max_length=32, validators=[PAIR_VALIDATOR], help_text="Canonical BASE-QUOTE.")
     base = models.CharField(max_length=16)
     quote = models.CharField(max_length=16)
@@ -77,7 +81,9 @@ class Instrument(models.Model):
     )
     enabled = models.BooleanField(default=True)
     depth = models.PositiveIntegerField(
-        default=1000, validators=[MinValueValidator(1)], help_text="Levels per side to keep (the snapshot depth)."
+        default=1000,
+        validators=[MinValueValidator(1)],
+        help_text="Levels per side to keep (the snapshot depth).",
     )
     stale_after = models.FloatField(
         default=30.0, validators=[MinValueValidator(0.5)], help_text="Seconds without a change before stale."
@@ -96,7 +102,9 @@ class Instrument(models.Model):
 
     def clean(self) -> None:
         if self.base and self.quote and self.pair and self.pair != f"{self.base}-{self.quote}":
-            raise ValidationError({"pair": f"Pair must be {self.base}-{self.quote}, from its base and quote."})
+            raise ValidationError(
+                {"pair": f"Pair must be {self.base}-{self.quote}, from its base and quote."}
+            )
         if not self.exchange_id:
             return
         listed = ListedSymbol.objects.filter(exchange_id=self.exchange_id)
@@ -117,6 +125,8 @@ class FeedState(models.Model):
     venue = models.CharField(max_length=32)
     symbol = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=16)
+    # Why it is in that state, as the feed process last said it (e.g. the venue's "Invalid symbol.").
+    reason = models.CharField(max_length=500, blank=True, default="")
     counters = models.JSONField(default=dict)
     updated_at = models.DateTimeField()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from exchanges.models import Exchange, FeedState, Instrument
 from exchanges.types import Endpoints, InstrumentSpec
@@ -10,7 +12,9 @@ from exchanges.types import Endpoints, InstrumentSpec
 
 def enabled_instruments() -> list[Instrument]:
     return list(
-        Instrument.objects.select_related("exchange").filter(enabled=True, exchange__enabled=True).order_by("id")
+        Instrument.objects.select_related("exchange")
+        .filter(enabled=True, exchange__enabled=True)
+        .order_by("id")
     )
 
 
@@ -54,24 +58,69 @@ def simulator_endpoints(port: int | None = None, host: str = "127.0.0.1") -> dic
     return out
 
 
+# What the web side says when the feed process has no row for something that should stream: it is
+# not running, or has not applied the change yet (it reports within a few seconds of applying).
+NOT_REPORTED = "not reported by the feed process (not running, or the change is not applied yet)"
+
+
 def feed_status() -> dict:
-    """What /api/status shows: every connection and instrument the feed process last reported."""
-    rows = list(FeedState.objects.all())
+    """What /api/status shows: every enabled venue and instrument, with the state and reason the
+    feed process last reported. Rows of what is disabled or deleted are left out: the feed
+    process stops streaming them when it applies the change."""
+    rows = {r.key: r for r in FeedState.objects.all()}
+    instruments = sorted(enabled_instruments(), key=lambda i: (i.exchange.venue, i.symbol))
+    streamed = {i.exchange.venue for i in instruments}
+    venues = []
+    for exchange in Exchange.objects.filter(enabled=True).order_by("venue"):
+        if exchange.venue not in streamed:
+            venues.append(_unreported(exchange.venue, "", "idle", "no enabled instrument"))
+        else:
+            venues.append(_reported(rows.get(exchange.venue), exchange.venue, ""))
     return {
-        "venues": [
-            {"venue": r.venue, "state": r.state, "updated_at": r.updated_at.isoformat(), **r.counters}
-            for r in rows
-            if not r.symbol
-        ],
-        "instruments": [
-            {
-                "venue": r.venue,
-                "symbol": r.symbol,
-                "state": r.state,
-                "updated_at": r.updated_at.isoformat(),
-                **r.counters,
-            }
-            for r in rows
-            if r.symbol
-        ],
+        "venues": venues,
+        "instruments": [_reported(rows.get(i.key), i.exchange.venue, i.symbol) for i in instruments],
     }
+
+
+def _reported(row: FeedState | None, venue: str, symbol: str) -> dict:
+    if row is None:
+        return _unreported(venue, symbol, "unknown", NOT_REPORTED)
+    head = {"venue": venue, "symbol": symbol} if symbol else {"venue": venue}
+    return {
+        **head,
+        "state": row.state,
+        "reason": row.reason,
+        "updated_at": row.updated_at.isoformat(),
+        **row.counters,
+    }
+
+
+def _unreported(venue: str, symbol: str, state: str, reason: str) -> dict:
+    head = {"venue": venue, "symbol": symbol} if symbol else {"venue": venue}
+    return {**head, "state": state, "reason": reason, "updated_at": None}
+
+
+def with_feed_state(queryset: QuerySet) -> QuerySet:
+    """Exchanges or instruments annotated with their FeedState row's `feed_state` and `feed_reason`
+    (None where the feed process has no row), in one query for an admin page."""
+    if queryset.model is Exchange:
+        key = F("venue")
+    else:
+        key = Concat("exchange__venue", Value(":"), "symbol", output_field=CharField())
+    rows = FeedState.objects.filter(key=OuterRef("feed_key"))
+    return queryset.annotate(
+        feed_key=key,
+        feed_state=Subquery(rows.values("state")[:1]),
+        feed_reason=Subquery(rows.values("reason")[:1]),
+    )
+
+
+def feed_state_text(obj: Exchange | Instrument) -> str:
+    """The feed process's side of an admin row (annotated by `with_feed_state`): what it applied."""
+    state, reason = getattr(obj, "feed_state", None), getattr(obj, "feed_reason", "") or ""
+    on = obj.enabled and (obj.exchange.enabled if isinstance(obj, Instrument) else True)
+    if state is None:
+        return "not reported yet" if on else "off"
+    if not on:
+        return f"still streamed ({state}): the change is not applied yet"
+    return f"{state}: {reason}" if reason else state

@@ -1,8 +1,8 @@
 """Writes of the exchanges app: instrument lists, instrument settings, messages to the feed process.
 
-Every change the running feed process must know about ends in `feed_control_send`; the feed
-process reads the database again on `enable`, `disable` and `reload`, so the message carries only
-what changed, never the data itself.
+Every change the running feed process must know about ends in `feed_control_on_commit`: the
+message goes out when the change is committed, since the feed process reads the database again on
+`enable`, `disable` and `reload` (the message carries only what changed, never the data itself).
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ CONTROL_ACTIONS = ("enable", "disable", "resync", "reconnect", "reload")
 
 # ---- control messages to the feed process ----------------------------------------------------------
 def feed_control_send(*, action: str, venue: str, symbol: str = "") -> bool:
-    """Put one control message on the feed process's channel. False when it could not be delivered
-    (channel full: no feed process is reading it; layer down): the change is saved anyway and the
-    feed process picks it up at its next start."""
-    if action not in CONTROL_ACTIONS:
-        raise ValueError(f"unknown feed control action {action!r}; one of {', '.join(CONTROL_ACTIONS)}")
+    """Put one control message on the feed process's channel now. False when it could not be
+    delivered (channel full: no feed process is reading it; layer down): the change is saved anyway
+    and the feed process picks it up at its next start. Writers call `feed_control_on_commit`."""
+    _check_action(action)
     layer = get_channel_layer()
     if layer is None:
         return False
@@ -56,42 +55,79 @@ def feed_control_send(*, action: str, venue: str, symbol: str = "") -> bool:
     return True
 
 
-def instrument_enable(*, instrument: Instrument, enabled: bool) -> bool:
-    """Switch one instrument on or off and tell the feed process. Returns whether it was told."""
+@dataclass
+class ControlMessage:
+    """A control message that goes out when the change it announces is committed.
+
+    `sent` is None until then (and stays None if the transaction rolls back: nothing is sent),
+    then whether the channel took it. Sent is not applied: the feed process applies it in the
+    background and its FeedState rows show when it has."""
+
+    action: str
+    venue: str
+    symbol: str = ""
+    sent: bool | None = None
+
+    def __bool__(self) -> bool:
+        return self.sent is True
+
+
+def feed_control_on_commit(*, action: str, venue: str, symbol: str = "") -> ControlMessage:
+    """Send a control message once the current transaction commits (at once outside one).
+
+    The feed process reads the database when the message arrives: sent before the commit, it would
+    read the old rows on its own connection and apply nothing while logging "applied"."""
+    _check_action(action)
+    message = ControlMessage(action=action, venue=venue, symbol=symbol)
+
+    def send() -> None:
+        message.sent = feed_control_send(action=action, venue=venue, symbol=symbol)
+
+    transaction.on_commit(send)
+    return message
+
+
+def _check_action(action: str) -> None:
+    if action not in CONTROL_ACTIONS:
+        raise ValueError(f"unknown feed control action {action!r}; one of {', '.join(CONTROL_ACTIONS)}")
+
+
+def instrument_enable(*, instrument: Instrument, enabled: bool) -> ControlMessage:
+    """Switch one instrument on or off and tell the feed process once that is committed."""
     instrument.enabled = enabled
     instrument.save(update_fields=["enabled"])
-    return feed_control_send(
+    return feed_control_on_commit(
         action="enable" if enabled else "disable", venue=instrument.exchange.venue, symbol=instrument.symbol
     )
 
 
-def instrument_save(*, instrument: Instrument) -> bool:
+def instrument_save(*, instrument: Instrument) -> ControlMessage:
     """Save an instrument edited as a whole (the admin form) and have the feed process reload."""
     instrument.save()
-    return feed_control_send(action="reload", venue=instrument.exchange.venue, symbol=instrument.symbol)
+    return feed_control_on_commit(action="reload", venue=instrument.exchange.venue, symbol=instrument.symbol)
 
 
-def instrument_delete(*, instrument: Instrument) -> bool:
+def instrument_delete(*, instrument: Instrument) -> ControlMessage:
     venue, symbol = instrument.exchange.venue, instrument.symbol
     instrument.delete()
-    return feed_control_send(action="reload", venue=venue, symbol=symbol)
+    return feed_control_on_commit(action="reload", venue=venue, symbol=symbol)
 
 
-def instrument_resync(*, instrument: Instrument) -> bool:
+def instrument_resync(*, instrument: Instrument) -> ControlMessage:
     """Ask the feed process to throw this one book away and build it again from a snapshot."""
-    return feed_control_send(action="resync", venue=instrument.exchange.venue, symbol=instrument.symbol)
+    return feed_control_on_commit(action="resync", venue=instrument.exchange.venue, symbol=instrument.symbol)
 
 
-def exchange_enable(*, exchange: Exchange, enabled: bool) -> bool:
+def exchange_enable(*, exchange: Exchange, enabled: bool) -> ControlMessage:
     """Switch a whole venue on or off; its instruments keep their own setting for when it returns."""
     exchange.enabled = enabled
     exchange.save(update_fields=["enabled"])
-    return feed_control_send(action="enable" if enabled else "disable", venue=exchange.venue)
+    return feed_control_on_commit(action="enable" if enabled else "disable", venue=exchange.venue)
 
 
-def exchange_reconnect(*, exchange: Exchange) -> bool:
+def exchange_reconnect(*, exchange: Exchange) -> ControlMessage:
     """Renew the venue's connections (a new one syncs before the old one closes)."""
-    return feed_control_send(action="reconnect", venue=exchange.venue)
+    return feed_control_on_commit(action="reconnect", venue=exchange.venue)
 
 
 # ---- instrument lists ----------------------------------------------------------------------------
@@ -228,7 +264,7 @@ def instruments_sync(
             continue
         stored = listed_symbols_replace(exchange=exchange, listed=outcome)
         fill = instruments_fill_from_listing(exchange=exchange)
-        notified = bool(fill.updated) and feed_control_send(action="reload", venue=exchange.venue)
+        notified = bool(fill.updated) and bool(feed_control_on_commit(action="reload", venue=exchange.venue))
         results.append(SyncResult(venue=exchange.venue, ok=True, stored=stored, fill=fill, notified=notified))
     return results
 

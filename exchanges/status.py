@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import transaction
 
 from exchanges.models import FeedState
 from exchanges.types import StateEvent
@@ -17,21 +20,30 @@ from marketagg.logging import get_logger
 
 log = get_logger("exchanges.status")
 
+# A symbol the venue refuses: the connector says so once, with the venue's message as the reason.
+INVALID = "invalid"
 
-def feed_states_save(*, rows: list[dict]) -> None:
-    """Upsert the latest state of each connection and instrument."""
+
+def feed_states_save(*, rows: list[dict], gone: Iterable[str] = ()) -> None:
+    """Upsert the latest state of each connection and instrument; delete the rows of `gone` keys
+    (what this process no longer streams: disabled, deleted, its venue switched off)."""
     now = datetime.now(UTC)
-    for row in rows:
-        FeedState.objects.update_or_create(
-            key=row["key"],
-            defaults={
-                "venue": row["venue"],
-                "symbol": row.get("symbol", ""),
-                "state": row["state"],
-                "counters": row.get("counters", {}),
-                "updated_at": now,
-            },
-        )
+    with transaction.atomic():
+        for row in rows:
+            FeedState.objects.update_or_create(
+                key=row["key"],
+                defaults={
+                    "venue": row["venue"],
+                    "symbol": row.get("symbol", ""),
+                    "state": row["state"],
+                    "reason": row.get("reason", "")[:500],
+                    "counters": row.get("counters", {}),
+                    "updated_at": now,
+                },
+            )
+        gone = list(gone)
+        if gone:
+            FeedState.objects.filter(key__in=gone).delete()
 
 
 def feed_states_clear() -> None:
@@ -47,6 +59,8 @@ class StatusBoard:
         self.events: list[StateEvent] = []
         self._pending: set[asyncio.Task] = set()
         self._last_counts: dict[str, tuple[float, int]] = {}
+        self._last_event: dict[str, StateEvent] = {}  # key -> the last state event: its reason
+        self._saved: set[str] = set()  # keys this process has rows for (another shard owns the rest)
 
     # FeedSink
     def book_changed(self, spec, book, *, ts, bids, asks, snapshot) -> None:
@@ -56,6 +70,12 @@ class StatusBoard:
         pass
 
     def state_changed(self, event: StateEvent) -> None:
+        key = f"{event.venue}:{event.symbol}" if event.symbol else event.venue
+        before = self._last_event.get(key)
+        if before is not None and before.state == event.state and event.reason in ("", "handover"):
+            # A handover repeats the state to the sinks: the reason it was in that state still holds.
+            event = replace(event, reason=before.reason)
+        self._last_event[key] = event
         if self.layer is None:
             return
         message = {
@@ -78,6 +98,8 @@ class StatusBoard:
 
     # periodic work
     def rows(self, supervisor) -> list[dict]:
+        """One row per venue and instrument that the running connectors stream: what is applied,
+        not what was asked (a disabled instrument goes when its connector is replaced)."""
         stats = supervisor.stats()["venues"]
         rows = [
             {"key": venue, "venue": venue, "state": counters["state"], "counters": _plain(counters)}
@@ -94,14 +116,43 @@ class StatusBoard:
                         "counters": _plain(
                             {
                                 **feed.counters(),
-                                "best_bid": str(feed.book.best_bid()) if feed.book.best_bid() is not None else None,
-                                "best_ask": str(feed.book.best_ask()) if feed.book.best_ask() is not None else None,
+                                "best_bid": str(feed.book.best_bid())
+                                if feed.book.best_bid() is not None
+                                else None,
+                                "best_ask": str(feed.book.best_ask())
+                                if feed.book.best_ask() is not None
+                                else None,
                                 "age": round(time.monotonic() - feed.last_change, 3),
                             }
                         ),
                     }
                 )
+        seen = {row["key"] for row in rows}
+        wanted = {spec.key: spec for spec in supervisor.specs}
+        for key, event in self._last_event.items():
+            # A symbol the venue refused may have no feed any more: it stays listed as invalid.
+            if event.state == INVALID and key not in seen and key in wanted:
+                rows.append({"key": key, "venue": event.venue, "symbol": event.symbol, "state": INVALID})
+        for row in rows:
+            event = self._last_event.get(row["key"])
+            if event is not None and event.state == INVALID:
+                row["state"] = INVALID
+            row["reason"] = event.reason if event is not None and event.state == row["state"] else ""
         return rows
+
+    async def save(self, supervisor) -> None:
+        """Write this process's rows and drop those of what it stopped streaming, with its state.
+        The rows are read on the event loop (the connectors change there); the writes go to a thread."""
+        rows = self.rows(supervisor)
+        keys = {row["key"] for row in rows}
+        gone = self._saved - keys
+        # database_sync_to_async: the pool thread's connection is closed after the write (as a
+        # request's would be), not left open in a thread nothing else closes.
+        await database_sync_to_async(feed_states_save, thread_sensitive=False)(rows=rows, gone=gone)
+        self._saved = keys
+        wanted = {spec.key for spec in supervisor.specs} | {spec.venue for spec in supervisor.specs}
+        for key in set(self._last_event) - keys - wanted:
+            del self._last_event[key]
 
     def log_lines(self, supervisor) -> None:
         now = time.monotonic()
@@ -123,12 +174,11 @@ class StatusBoard:
 
     async def run(self, supervisor, *, save_every: float = 2.0, log_every: float | None = None) -> None:
         log_every = log_every or settings.MARKETAGG["STATUS_LOG_INTERVAL"]
-        save = sync_to_async(feed_states_save, thread_sensitive=False)
         next_log = time.monotonic() + log_every
         while True:
             await asyncio.sleep(save_every)
             with contextlib.suppress(Exception):
-                await save(rows=self.rows(supervisor))
+                await self.save(supervisor)
             if time.monotonic() >= next_log:
                 next_log += log_every
                 self.log_lines(supervisor)

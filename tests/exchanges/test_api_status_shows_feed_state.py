@@ -1,4 +1,4 @@
-"""What the feed process reports is what /api/status shows."""
+"""What the feed process reports is what /api/status shows, for every enabled venue and instrument."""
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -9,7 +9,7 @@ from tests.exchanges.connectors.scripted_venue import wait_for
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_status_endpoint_lists_venues_and_books(venue, run_feeds, async_client):
+async def test_status_endpoint_lists_venues_and_books(seeded, venue, run_feeds, async_client):
     venue.snapshots["ETHUSDT"] = [snapshot(7, bids=[("3000.5", "1")], asks=[("3001", "2")])]
     sup = await run_feeds(venue, "binance", ["ETHUSDT"])
     await venue.wait_connections(1)
@@ -20,6 +20,15 @@ async def test_status_endpoint_lists_venues_and_books(venue, run_feeds, async_cl
     assert body["venues"][0]["venue"] == "binance"
     assert body["venues"][0]["state"] == "live"
     assert body["venues"][0]["books_live"] == 1
-    [book] = body["instruments"]
-    assert (book["symbol"], book["state"], book["best_bid"], book["best_ask"]) == ("ETHUSDT", "live", "3000.5", "3001")
+    books = {b["symbol"]: b for b in body["instruments"] if b["venue"] == "binance"}
+    book = books["ETHUSDT"]
+    assert (book["state"], book["reason"], book["best_bid"], book["best_ask"]) == (
+        "live",
+        "",
+        "3000.5",
+        "3001",
+    )
     assert book["sequence"] == 8
+    # Enabled but not streamed by this feed process: listed, and said so.
+    assert books["BTCUSDT"]["state"] == "unknown"
+    assert "not reported by the feed process" in books["BTCUSDT"]["reason"]

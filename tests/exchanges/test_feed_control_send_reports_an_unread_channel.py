@@ -19,11 +19,11 @@ def full_layer():
     async_to_sync(layer.flush)()
 
 
-@pytest.mark.django_db
-def test_full_channel_is_reported_not_raised(full_layer, admin_client):
+@pytest.mark.django_db(transaction=True)  # control messages go out on commit
+def test_full_channel_is_reported_not_raised(seeded, full_layer, admin_client):
     btc = Instrument.objects.get(exchange__venue="binance", symbol="BTCUSDT")
 
-    assert instrument_enable(instrument=btc, enabled=False) is False
+    assert instrument_enable(instrument=btc, enabled=False).sent is False
     btc.refresh_from_db()
     assert btc.enabled is False
 
