@@ -17,6 +17,7 @@ from django.conf import settings
 from exchanges import metrics
 from exchanges.booksfile import write_books
 from exchanges.connectors import FeedOptions
+from exchanges.feedsettings import feed_options_from_settings
 from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
 from exchanges.status import StatusBoard, feed_states_clear
 from exchanges.supervisor import FeedSupervisor
@@ -77,7 +78,7 @@ class FeedProcess:
             sinks.append(self.recorder)
         await sync_to_async(feed_states_clear)()
         self.supervisor = FeedSupervisor(
-            specs=specs, endpoints=endpoints, sink=FanoutSink(*sinks), options=opts.feed_options or FeedOptions()
+            specs=specs, endpoints=endpoints, sink=FanoutSink(*sinks), options=opts.feed_options or feed_options_from_settings()
         )
         collector = metrics.register(self.supervisor)
         if opts.metrics_port:

@@ -11,7 +11,6 @@ def redis_url() -> str:
     return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
-
 @pytest.fixture
 def seeded(transactional_db):
     """The default venues and instruments, present even after another test emptied the tables."""
@@ -19,3 +18,16 @@ def seeded(transactional_db):
     from exchanges.models import Exchange, Instrument
 
     seed_defaults(exchange_model=Exchange, instrument_model=Instrument)
+
+
+@pytest.fixture(autouse=True)
+def _close_worker_thread_connections():
+    """Django's connections belong to the thread that opened them. Async code (the feed process,
+    consumers) reaches the database through asgiref's worker thread, whose connections nothing
+    closes: left open, the test database cannot be dropped at the end of the run ("is being
+    accessed by other users"). Close them after every test, in that thread."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)

@@ -96,7 +96,8 @@ async def run_replay(
     progress: Progress | None = None,
     progress_every: float = 0.2,
 ) -> ReplayResult:
-    from exchanges.supervisor import FeedOptions, FeedSupervisor
+    from exchanges.feedsettings import feed_options_from_settings
+    from exchanges.supervisor import FeedSupervisor
 
     specs = discover_specs(lines) if specs is None else specs
     if not specs:
@@ -108,7 +109,7 @@ async def run_replay(
     await server.start()
     try:
         # No watchdog (a replay has silences a live feed would not) and no 24 h renewals.
-        options = FeedOptions(watchdog=False, planned_reconnect=False, tap=None)
+        options = feed_options_from_settings(watchdog=False, planned_reconnect=False, tap=None)
         supervisor = FeedSupervisor(specs=specs, endpoints=server.endpoints(), sink=sink, options=options)
         task = asyncio.get_running_loop().create_task(supervisor.run(), name="replay-supervisor")
         try:

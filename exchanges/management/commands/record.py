@@ -75,7 +75,8 @@ class Command(BaseCommand):
         duration: float | None,
         simulate: bool,
     ) -> None:
-        from exchanges.supervisor import FeedOptions, FeedSupervisor
+        from exchanges.feedsettings import feed_options_from_settings
+        from exchanges.supervisor import FeedSupervisor
 
         simulator = None
         if simulate:
@@ -89,7 +90,7 @@ class Command(BaseCommand):
             await simulator.start(host="127.0.0.1", port=0)
             endpoints = simulator.endpoints()
         writer.set_rewrite(real_urls(endpoints))
-        supervisor = FeedSupervisor(specs=specs, endpoints=endpoints, options=FeedOptions(tap=writer))
+        supervisor = FeedSupervisor(specs=specs, endpoints=endpoints, options=feed_options_from_settings(tap=writer))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         handled = []
