@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from exchanges.venues import VENUE_CHOICES
@@ -22,6 +22,13 @@ class Exchange(models.Model):
     )
     rest_url = models.CharField(
         max_length=255, blank=True, help_text="Override of the venue's REST base URL (blank: the real one)."
+    )
+    taker_fee = models.DecimalField(
+        max_digits=12,
+        decimal_places=8,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("0.1"))],
+        help_text="Taker fee as a fraction (0.001 = 0.1%), applied by cost to trade; 0: none.",
     )
 
     class Meta:
