@@ -1,0 +1,381 @@
+"""The consolidated book: one book per canonical pair, merged across venues, in base-asset units.
+
+Each venue instrument whose `consolidate_into or pair` names the pair is a member. A member's
+levels are converted to base units (books.conversion) and added to the pair's levels, which keep
+their total and each member's contribution. Prices stay exact: the union of the venues' grids.
+
+Updates are incremental: a venue diff touches only the levels it names (a dict lookup each, and
+a SortedList insert or removal only where a level appears or goes). A level's total moves by
+the member's change; sums run in a 60-digit context, so adding and removing 28-digit converted
+quantities is exact and a total always equals the sum of its contributions.
+
+A member is in the book only while its venue book is `live`; any other state (syncing, stale,
+resyncing, backoff, disabled, invalid) takes its whole contribution out at once, and going live
+again puts its current venue book back. A crossed consolidated book is kept as it is and
+reported by `crossed()`: across venues it is an arbitrage, not an error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+
+from books.consolidated_levels import SUMS, BookSide, apply_changes, crossing_size, drop_trimmed, take
+from books.conversion import ConversionError, Converter, converter_for, pair_of, quote_of
+from books.numbers import ZERO, plain
+from books.orderbook import BookState, Side, VenueBook
+from exchanges.types import InstrumentSpec, StateEvent, TradeEvent
+
+LIVE = BookState.LIVE.value
+SIDES = ("bids", "asks")
+
+LevelRow = tuple[Decimal, Decimal, dict[str, Decimal]]
+
+
+@dataclass(slots=True, eq=False)
+class Member:
+    """One venue instrument of a consolidated book, and whether it is in it now."""
+
+    key: str
+    venue: str
+    symbol: str
+    quote: str
+    kind: str
+    state: str = "connecting"
+    reason: str = ""
+    included: bool = False
+    spec: InstrumentSpec | None = field(default=None, repr=False)
+    converter: Converter | None = field(default=None, repr=False)
+    book: VenueBook | None = field(default=None, repr=False)  # the venue book, to put back on return
+    # The member's contribution, converted (empty while out): price -> base quantity, in order.
+    bids: Side = field(default_factory=lambda: Side(descending=True), repr=False)
+    asks: Side = field(default_factory=lambda: Side(descending=False), repr=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "venue": self.venue,
+            "symbol": self.symbol,
+            "quote": self.quote,
+            "kind": self.kind,
+            "state": self.state,
+            "reason": self.reason,
+            "included": self.included,
+        }
+
+
+def member_for(spec: InstrumentSpec) -> Member:
+    member = Member(
+        key=spec.key, venue=spec.venue, symbol=spec.symbol, quote=quote_of(spec), kind=spec.kind, spec=spec
+    )
+    try:
+        member.converter = converter_for(spec)
+    except ConversionError as exc:
+        member.state, member.reason = "invalid", str(exc)
+    return member
+
+
+class ConsolidatedBook:
+    """One pair's book across venues. Mutated only through the `ConsolidatedBooks` sink."""
+
+    def __init__(self, pair: str) -> None:
+        self.pair = pair
+        self.members: dict[str, Member] = {}
+        self.bids = BookSide(descending=True)
+        self.asks = BookSide(descending=False)
+        self.updated_at = 0.0
+        self.version = 0  # every change
+        self.membership_version = 0  # a member joined, left or changed state
+
+    # ---- reads ---------------------------------------------------------------------------------
+    @property
+    def quotes(self) -> set[str]:
+        """Quote assets of the members in the book now (e.g. {"USDT", "USD"})."""
+        return {m.quote for m in self.members.values() if m.included}
+
+    def venues_in(self) -> list[str]:
+        return sorted(k for k, m in self.members.items() if m.included)
+
+    def venues_out(self) -> dict[str, str]:
+        return {
+            k: f"{m.state}: {m.reason}" if m.reason else m.state
+            for k, m in sorted(self.members.items())
+            if not m.included
+        }
+
+    def best_bid(self) -> Decimal | None:
+        return self.bids.best()
+
+    def best_ask(self) -> Decimal | None:
+        return self.asks.best()
+
+    def mid(self) -> Decimal | None:
+        bid, ask = self.bids.best(), self.asks.best()
+        if bid is None or ask is None:
+            return None
+        with localcontext(SUMS):
+            return (bid + ask) / 2
+
+    def levels(self, side: str, n: int | None = None, group: Decimal | None = None) -> list[LevelRow]:
+        """Best first: (price, total base quantity, {member key: base quantity}).
+
+        `group` buckets prices to multiples of it (bids down, asks up, so a bucket never looks
+        better than its levels); a bucket's total and contributions are the sums of its levels.
+        """
+        book_side = self._side(side)
+        levels = book_side.levels
+        if group is None:
+            out = []
+            for p in book_side.ordered():
+                if n is not None and len(out) >= n:
+                    break
+                level = levels[p]
+                out.append((p, level.total, dict(level.by)))
+            return out
+        if group <= 0:
+            raise ValueError(f"group must be a positive price step, not {group}")
+        rounding = ROUND_FLOOR if book_side.descending else ROUND_CEILING
+        buckets: list[LevelRow] = []
+        with localcontext(SUMS):
+            for p in book_side.ordered():
+                bucket = (p / group).to_integral_value(rounding=rounding) * group
+                level = levels[p]
+                if buckets and buckets[-1][0] == bucket:
+                    _, total, by = buckets[-1]
+                    for key, q in level.by.items():
+                        by[key] = by.get(key, ZERO) + q
+                    buckets[-1] = (bucket, total + level.total, by)
+                else:
+                    if n is not None and len(buckets) >= n:
+                        break
+                    buckets.append((bucket, level.total, dict(level.by)))
+        return buckets
+
+    def venue_levels(self, key: str, side: str, n: int | None = None) -> list[tuple[Decimal, Decimal]]:
+        """One member's converted contribution, best first (empty while it is out)."""
+        member = self.members[key]
+        member_side = member.bids if side == "bids" else member.asks
+        return member_side.top(len(member_side) if n is None else n)
+
+    def crossed(self) -> dict | None:
+        """The best cross-venue crossing: one member's bid above another's ask.
+
+        `size` is the base quantity that trades across it (the bidder's levels above the asker's
+        levels, matched best first); `bps` = (bid - ask) / ask x 10,000. None when not crossed.
+        """
+        included = [m for m in self.members.values() if m.included]
+        best = None
+        for buyer in included:  # the member whose bid is high
+            bid = buyer.bids.best()
+            if bid is None:
+                continue
+            for seller in included:
+                ask = seller.asks.best()
+                if seller is buyer or ask is None or not bid > ask:
+                    continue
+                with localcontext(SUMS):
+                    bps = (bid - ask) / ask * 10000
+                if best is None or bps > best["bps"]:
+                    best = {
+                        "bid_venue": buyer.key,
+                        "ask_venue": seller.key,
+                        "bid": bid,
+                        "ask": ask,
+                        "size": crossing_size(buyer.bids, seller.asks),
+                        "bps": bps.quantize(Decimal("0.0001")),
+                    }
+        return best
+
+    def to_json(self, depth: int | None = None, group: Decimal | None = None) -> dict[str, list]:
+        """The books-file shape: [[price, total, {key: qty}], ...] as plain decimal strings, best first."""
+        return {
+            side: [
+                [plain(p), plain(total), {k: plain(q) for k, q in sorted(by.items())}]
+                for p, total, by in self.levels(side, depth, group)
+            ]
+            for side in SIDES
+        }
+
+    def _side(self, side: str) -> BookSide:
+        if side == "bids":
+            return self.bids
+        if side == "asks":
+            return self.asks
+        raise ValueError(f"side must be 'bids' or 'asks', not {side!r}")
+
+    # ---- changes (from ConsolidatedBooks) -------------------------------------------------------
+    def apply(self, member: Member, bids, asks) -> None:
+        """A venue diff: absolute venue quantities at prices (zero removes); then drop what the
+        venue book trimmed beyond its depth."""
+        book = member.book
+        with localcontext(SUMS):
+            if bids:
+                apply_changes(self.bids, member.bids, member, bids)
+                if len(member.bids.levels) > len(book.bids.levels):
+                    drop_trimmed(self.bids, member.bids, member.key, book.bids)
+            if asks:
+                apply_changes(self.asks, member.asks, member, asks)
+                if len(member.asks.levels) > len(book.asks.levels):
+                    drop_trimmed(self.asks, member.asks, member.key, book.asks)
+
+    def include(self, member: Member) -> None:
+        """Put the member's current venue book in, replacing whatever it contributed."""
+        self.exclude(member, state=member.state, reason=member.reason)
+        if member.book is None or member.converter is None:
+            return
+        member.included = True
+        with localcontext(SUMS):
+            apply_changes(self.bids, member.bids, member, member.book.bids.levels.items())
+            apply_changes(self.asks, member.asks, member, member.book.asks.levels.items())
+
+    def exclude(self, member: Member, *, state: str, reason: str) -> None:
+        """Take the member's whole contribution out."""
+        member.state, member.reason = state, reason
+        member.included = False
+        with localcontext(SUMS):
+            for book_side, member_side in ((self.bids, member.bids), (self.asks, member.asks)):
+                for p, q in member_side.levels.items():
+                    take(book_side, member.key, p, q)
+                member_side.clear()
+
+
+BookListener = Callable[[str, ConsolidatedBook, float], None]
+TradeListener = Callable[[str, InstrumentSpec, TradeEvent], None]
+
+
+class ConsolidatedBooks:
+    """Every pair's consolidated book, kept by the feed's events: a FeedSink (exchanges/types.py).
+
+    Listeners `fn(pair, book, now)` run after each change, `now` being the event's time (the
+    venue's event time for a book change, the state event's time for a membership change).
+    They run on the event loop: they must be quick and never block.
+    """
+
+    def __init__(self, specs: Iterable[InstrumentSpec] = ()) -> None:
+        self.books: dict[str, ConsolidatedBook] = {}
+        self._where: dict[str, tuple[ConsolidatedBook, Member]] = {}
+        self._listeners: list[BookListener] = []
+        self._trade_listeners: list[TradeListener] = []
+        self.set_specs(specs)
+
+    def add_listener(self, fn: BookListener) -> None:
+        self._listeners.append(fn)
+
+    def add_trade_listener(self, fn: TradeListener) -> None:
+        self._trade_listeners.append(fn)
+
+    def set_specs(self, specs: Iterable[InstrumentSpec], *, now: float | None = None) -> None:
+        """Take the instrument list (at start, and after enable/disable/reload from the admin).
+
+        A member no longer listed leaves as `disabled`; a new or changed one joins, out until its
+        venue book is live.
+        """
+        specs = {s.key: s for s in specs if pair_of(s)}
+        at = time.time() if now is None else now
+        for key, (book, member) in list(self._where.items()):
+            spec = specs.get(key)
+            if spec is None:
+                if member.state != "disabled":
+                    book.exclude(member, state="disabled", reason="instrument disabled")
+                    self._membership_changed(book, at)
+            elif spec != member.spec:
+                self._drop(key, at)
+            elif member.state == "disabled":
+                member.state, member.reason = "connecting", "enabled again"
+                self._membership_changed(book, at)
+        for key, spec in specs.items():
+            if key not in self._where:
+                self._adopt(spec)
+
+    def _drop(self, key: str, at: float) -> None:
+        book, member = self._where.pop(key)
+        book.exclude(member, state="disabled", reason="instrument changed")
+        del book.members[key]
+        self._membership_changed(book, at)
+
+    def _membership_changed(self, book: ConsolidatedBook, at: float) -> None:
+        book.version += 1
+        book.membership_version += 1
+        book.updated_at = max(book.updated_at, at)
+        self._notify(book, at)
+
+    def _adopt(self, spec: InstrumentSpec) -> tuple[ConsolidatedBook, Member] | None:
+        pair = pair_of(spec)
+        if not pair:
+            return None
+        book = self.books.get(pair)
+        if book is None:
+            book = self.books[pair] = ConsolidatedBook(pair)
+        member = member_for(spec)
+        book.members[spec.key] = member
+        book.membership_version += 1
+        self._where[spec.key] = (book, member)
+        return book, member
+
+    # ---- FeedSink --------------------------------------------------------------------------------
+    def book_changed(self, spec, book, *, ts, bids, asks, snapshot) -> None:
+        where = self._where.get(spec.key)
+        if where is None or (where[1].spec is not spec and where[1].spec != spec):
+            # An instrument we were not told of, or whose metadata changed: (re)join with this spec.
+            if where is not None:
+                self._drop(spec.key, ts)
+            where = self._adopt(spec)
+            if where is None:
+                return
+        cbook, member = where
+        member.book = book
+        if member.converter is None:
+            return
+        if member.included and not snapshot:
+            cbook.apply(member, bids, asks)
+        elif book.state is BookState.LIVE:
+            # A whole reload, or the first book after going live: replace the contribution wholesale.
+            joined = not member.included
+            member.state, member.reason = LIVE, member.reason if member.included else "live"
+            cbook.include(member)
+            if joined:
+                cbook.membership_version += 1
+        else:
+            return
+        cbook.version += 1
+        cbook.updated_at = ts
+        self._notify(cbook, ts)
+
+    def state_changed(self, event: StateEvent) -> None:
+        if not event.symbol:
+            return  # a connection's state: its books send their own
+        where = self._where.get(f"{event.venue}:{event.symbol}")
+        if where is None:
+            return
+        cbook, member = where
+        if member.converter is None:
+            return  # invalid stays invalid whatever the feed does
+        if event.state == LIVE:
+            member.state, member.reason = LIVE, event.reason
+            if member.included or member.book is None or member.book.state is not BookState.LIVE:
+                return  # already in, or its book has not arrived yet (it joins with it)
+            cbook.include(member)
+        elif member.included:
+            cbook.exclude(member, state=event.state, reason=event.reason)
+        else:
+            member.state, member.reason = event.state, event.reason
+        self._membership_changed(cbook, event.ts)
+
+    def trade(self, spec, trade) -> None:
+        where = self._where.get(spec.key)
+        if where is None:
+            return
+        pair = where[0].pair
+        for fn in self._trade_listeners:
+            fn(pair, spec, trade)
+
+    def _notify(self, book: ConsolidatedBook, now: float) -> None:
+        for fn in self._listeners:
+            fn(book.pair, book, now)
+
+    # ---- books file ------------------------------------------------------------------------------
+    def document(self) -> dict[str, dict]:
+        """Every consolidated book under "consolidated:<PAIR>" (docs/captures.md's books file)."""
+        return {f"consolidated:{pair}": self.books[pair].to_json() for pair in sorted(self.books)}
