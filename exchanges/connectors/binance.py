@@ -15,7 +15,7 @@ import msgspec
 from books.numbers import BadNumber, decode_json
 from books.orderbook import BookState
 from exchanges.connectors.base import Connector, Feed, Group, Session
-from exchanges.connectors.levels import parse_pairs
+from exchanges.connectors.levels import parse_pairs, parse_price_qty
 from exchanges.types import InstrumentSpec, TradeEvent
 from exchanges.venues import VENUES
 from marketagg.logging import get_logger
@@ -24,7 +24,15 @@ log = get_logger("exchanges.connectors.binance")
 
 # Events we know and do not use: not counted as unknown.
 IGNORED_EVENTS = frozenset(
-    ("kline", "bookTicker", "24hrTicker", "24hrMiniTicker", "markPriceUpdate", "forceOrder", "indexPriceUpdate")
+    (
+        "kline",
+        "bookTicker",
+        "24hrTicker",
+        "24hrMiniTicker",
+        "markPriceUpdate",
+        "forceOrder",
+        "indexPriceUpdate",
+    )
 )
 FUTURES_LIMITS = (5, 10, 20, 50, 100, 500, 1000)
 
@@ -75,13 +83,21 @@ class BinanceConnector(Connector):
             depth = [f"{s.symbol.lower()}@depth@100ms" for s in chunk]
             trades = [f"{s.symbol.lower()}@aggTrade" for s in chunk]
             if split_trades:
-                groups.append(self._group(f"depth-{i // per_conn}", f"{base}/public", depth, chunk, books=True))
-                groups.append(self._group(f"trades-{i // per_conn}", f"{base}/market", trades, chunk, books=False))
+                groups.append(
+                    self._group(f"depth-{i // per_conn}", f"{base}/public", depth, chunk, books=True)
+                )
+                groups.append(
+                    self._group(f"trades-{i // per_conn}", f"{base}/market", trades, chunk, books=False)
+                )
             else:
-                groups.append(self._group(f"streams-{i // per_conn}", base, depth + trades, chunk, books=True))
+                groups.append(
+                    self._group(f"streams-{i // per_conn}", base, depth + trades, chunk, books=True)
+                )
         return groups
 
-    def _group(self, name: str, base: str, streams: list[str], specs: list[InstrumentSpec], *, books: bool) -> Group:
+    def _group(
+        self, name: str, base: str, streams: list[str], specs: list[InstrumentSpec], *, books: bool
+    ) -> Group:
         group = Group(name=name, url=f"{base}/stream?streams={'/'.join(streams)}", specs=specs, books=books)
         group.extra["depth_stream"] = {s.symbol: f"{s.symbol.lower()}@depth@100ms" for s in specs}
         return group
@@ -124,7 +140,9 @@ class BinanceConnector(Connector):
     def on_depth(self, session: Session, data: dict, raw) -> None:
         feed = session.feeds.get(data.get("s"))
         if feed is None:
-            self.reject(kind="unknown_event", reason=f"depth for unsubscribed {str(data.get('s'))[:20]!r}", raw=raw)
+            self.reject(
+                kind="unknown_event", reason=f"depth for unsubscribed {str(data.get('s'))[:20]!r}", raw=raw
+            )
             return
         try:
             first, last, ts_ms = data["U"], data["u"], data["E"]
@@ -157,7 +175,7 @@ class BinanceConnector(Connector):
             return
         try:
             ident = data["a"] if data.get("e") == "aggTrade" else data["t"]
-            (price, qty), = parse_pairs([(data["p"], data["q"])])
+            price, qty = parse_price_qty(data["p"], data["q"])
             trade = TradeEvent(
                 venue=self.venue,
                 symbol=spec.symbol,
@@ -256,7 +274,9 @@ class BinanceConnector(Connector):
             status, body, headers = await self.rest_get(url, weight=weight)
         except (TimeoutError, OSError, aiohttp.ClientError, ValueError) as exc:
             self.stats.rest_errors += 1
-            log.warning("snapshot request failed", venue=self.venue, url=url, error=str(exc) or type(exc).__name__)
+            log.warning(
+                "snapshot request failed", venue=self.venue, url=url, error=str(exc) or type(exc).__name__
+            )
             return None
         if status != 200:
             self.stats.rest_errors += 1
@@ -332,5 +352,7 @@ class BinanceConnector(Connector):
             for method in ("UNSUBSCRIBE", "SUBSCRIBE"):
                 ident = session.extra["next_id"]
                 session.extra["next_id"] += 1
-                await session.send(msgspec.json.encode({"method": method, "params": [stream], "id": ident}).decode())
+                await session.send(
+                    msgspec.json.encode({"method": method, "params": [stream], "id": ident}).decode()
+                )
                 await asyncio.sleep(0.25)

@@ -11,13 +11,20 @@ import websockets
 from books.numbers import BadNumber
 from books.orderbook import BookState
 from exchanges.connectors.base import Connector, Feed, Group, Session
-from exchanges.connectors.levels import parse_deribit_entries, parse_pairs
+from exchanges.connectors.levels import parse_deribit_entries, parse_number_pair, parse_number_pairs
 from exchanges.types import InstrumentSpec, TradeEvent
 from marketagg.logging import get_logger
 
 log = get_logger("exchanges.connectors.deribit")
 
-IGNORED_CHANNELS = ("ticker.", "quote.", "deribit_price_index.", "perpetual.", "markprice.", "incremental_ticker.")
+IGNORED_CHANNELS = (
+    "ticker.",
+    "quote.",
+    "deribit_price_index.",
+    "perpetual.",
+    "markprice.",
+    "incremental_ticker.",
+)
 BOOK_DEPTHS = (1, 5, 10, 20, 50, 100, 1000, 10000)
 
 
@@ -52,7 +59,9 @@ class DeribitConnector(Connector):
         session.next_id += 1
         future = asyncio.get_running_loop().create_future()
         session.pending[ident] = future
-        payload = msgspec.json.encode({"jsonrpc": "2.0", "id": ident, "method": method, "params": params}).decode()
+        payload = msgspec.json.encode(
+            {"jsonrpc": "2.0", "id": ident, "method": method, "params": params}
+        ).decode()
         await session.send(payload)
         return future
 
@@ -180,7 +189,7 @@ class DeribitConnector(Connector):
                 spec = self.by_symbol.get(item["instrument_name"])
                 if spec is None:
                     continue
-                (price, qty), = parse_pairs([(item["price"], item["amount"])])
+                price, qty = parse_number_pair(item["price"], item["amount"])
                 direction = item["direction"]
                 if direction not in ("buy", "sell"):
                     raise BadNumber(f"direction {direction!r:.10}")
@@ -236,8 +245,8 @@ class DeribitConnector(Connector):
         result = answer.get("result")
         try:
             change_id = result["change_id"]
-            bids = parse_pairs(result["bids"])
-            asks = parse_pairs(result["asks"])
+            bids = parse_number_pairs(result["bids"])
+            asks = parse_number_pairs(result["asks"])
             ts = float(result["timestamp"]) / 1000.0 if "timestamp" in result else None
             if type(change_id) is not int:
                 raise BadNumber("change_id is not an integer")

@@ -1,28 +1,90 @@
-"""Turning venue level lists into exact (price, quantity) pairs, refusing anything odd."""
+"""Turning venue level lists into exact (price, quantity) pairs, refusing anything odd.
+
+Each venue spells numbers one way only: Binance as decimal strings ("65000.10"), Deribit as JSON
+numbers (which `decode_json` gives as int or Decimal). Python's Decimal reads much more
+("1_000", " 5", "1e3", True), and a two-character string unpacks as a pair ("12" -> 1, 2), so
+the shape and type of every item is checked before it becomes a number.
+"""
 
 from decimal import Decimal, InvalidOperation
 
 from books.numbers import ZERO, BadNumber
 
 _D = Decimal
+# All Binance ever puts in a number: digits and a point. What is left after stripping these from
+# both ends is empty only when nothing else is there (no sign, exponent, space, "_", "NaN").
+# Decimal() itself refuses "", "." and "1.2.3". Cheaper than a regular expression on the hot path.
+_DIGITS = "0123456789."
+_REFUSED = (InvalidOperation, AttributeError, TypeError, ValueError)
+
+
+def _bad(what: str, value) -> BadNumber:
+    return BadNumber(f"{what}: {value!r:.60}")
 
 
 def parse_pairs(rows) -> list[tuple[Decimal, Decimal]]:
-    """Binance `[["price", "qty"], ...]` (or Deribit `get_order_book` `[[price, amount], ...]`)."""
+    """Binance `[["price", "qty"], ...]`: each level a list of exactly two decimal strings."""
+    if type(rows) is not list:
+        raise _bad("level list is not a list", rows)
     out = []
     append = out.append
+    digits = _DIGITS
+    row = None
     try:
-        for p, q in rows:
+        for row in rows:
+            if type(row) is not list:  # a string "12" would unpack as price 1, quantity 2
+                raise TypeError
+            p, q = row
             dp = _D(p)
-            dq = _D(q)
-            # NaN makes these comparisons raise InvalidOperation, which lands below as a bad number.
-            if dp <= ZERO or dq < ZERO or not dp.is_finite() or not dq.is_finite():
-                raise BadNumber(f"bad level {p!r} {q!r}")
-            append((dp, dq))
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        if isinstance(exc, BadNumber):
-            raise
-        raise BadNumber(f"bad level list: {exc!r:.80}") from None
+            # str.strip on JSON true or a number raises AttributeError: not a decimal string.
+            if not dp or p.strip(digits) or q.strip(digits):
+                raise ValueError
+            append((dp, _D(q)))
+    except _REFUSED:
+        raise _bad("level is not [price, quantity] as decimal strings, price above zero", row) from None
+    return out
+
+
+def parse_price_qty(p, q) -> tuple[Decimal, Decimal]:
+    """One Binance trade's price and quantity, both decimal strings, price above zero."""
+    try:
+        dp = _D(p)
+        if not dp or p.strip(_DIGITS) or q.strip(_DIGITS):
+            raise ValueError
+        return dp, _D(q)
+    except _REFUSED:
+        raise _bad("price and quantity are not decimal strings", (p, q)) from None
+
+
+def _number(value) -> Decimal:
+    # `type(...) is` leaves out bool, which is a subclass of int.
+    kind = type(value)
+    if kind is _D:
+        return value
+    if kind is int:
+        return _D(value)
+    raise _bad("not a JSON number", value)
+
+
+def parse_number_pair(p, q) -> tuple[Decimal, Decimal]:
+    """One Deribit price and amount, both JSON numbers; price positive, amount not negative."""
+    dp = _number(p)
+    dq = _number(q)
+    if dp <= ZERO or dq < ZERO or not dp.is_finite() or not dq.is_finite():
+        raise _bad("bad level", (p, q))
+    return dp, dq
+
+
+def parse_number_pairs(rows) -> list[tuple[Decimal, Decimal]]:
+    """Deribit `get_order_book` `[[price, amount], ...]`: each level two JSON numbers."""
+    if type(rows) is not list:
+        raise _bad("level list is not a list", rows)
+    out = []
+    append = out.append
+    for row in rows:
+        if type(row) is not list or len(row) != 2:
+            raise _bad("level is not a [price, amount] pair", row)
+        append(parse_number_pair(row[0], row[1]))
     return out
 
 
@@ -31,19 +93,31 @@ DERIBIT_ACTIONS = frozenset(("new", "change", "delete"))
 
 def parse_deribit_entries(rows) -> list[tuple[Decimal, Decimal]]:
     """Deribit `[["new"|"change"|"delete", price, amount], ...]`: delete becomes quantity zero."""
+    if type(rows) is not list:
+        raise _bad("entry list is not a list", rows)
     out = []
     append = out.append
+    actions = _ACTIONS
+    row = None
     try:
-        for action, p, q in rows:
-            if action not in DERIBIT_ACTIONS:
-                raise BadNumber(f"unknown book action {action!r:.20}")
+        for row in rows:
+            if type(row) is not list:
+                raise TypeError
+            action, p, q = row
+            kind = actions[action]  # KeyError (or TypeError) for anything but the three actions
+            tp = type(p)
+            tq = type(q)
+            # `type(...) is` leaves out bool, a subclass of int: JSON true is not a number.
+            if (tp is not _D and tp is not int) or (tq is not _D and tq is not int):
+                raise TypeError
             dp = _D(p)
-            dq = ZERO if action == "delete" else _D(q)
-            if dp <= ZERO or dq < ZERO or not dp.is_finite() or not dq.is_finite():
-                raise BadNumber(f"bad level {p!r} {q!r}")
+            dq = ZERO if kind else _D(q)
+            if dp <= ZERO or dq < ZERO:
+                raise ValueError
             append((dp, dq))
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        if isinstance(exc, BadNumber):
-            raise
-        raise BadNumber(f"bad level list: {exc!r:.80}") from None
+    except (KeyError, *_REFUSED):
+        raise _bad("entry is not [action, price, amount] with numbers, price above zero", row) from None
     return out
+
+
+_ACTIONS = {"new": False, "change": False, "delete": True}  # True: the amount means nothing, level goes
