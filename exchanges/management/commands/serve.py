@@ -6,7 +6,7 @@ event loop, so the in-memory channel layer connects them without Redis.
 
 import asyncio
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -52,11 +52,35 @@ class Command(BaseCommand):
             await asyncio.wait(tasks, timeout=5)
 
         reactor.addSystemEventTrigger(
-            "before", "shutdown", lambda: defer.Deferred.fromFuture(asyncio.ensure_future(stop(), loop=twisted_loop))
+            "before",
+            "shutdown",
+            lambda: defer.Deferred.fromFuture(asyncio.ensure_future(stop(), loop=twisted_loop)),
         )
-        Server(
+        server = _listen_aware(Server)(
             application,
             endpoints=[f"tcp:port={options['port']}:interface={options['host']}"],
             signal_handlers=True,
             ready_callable=start,
-        ).run()
+        )
+        server.run()
+        if server.listen_failure:
+            # Daphne only logs a failed listen and returns: without this the command "succeeds".
+            raise CommandError(
+                f"cannot listen on {options['host']}:{options['port']}: {server.listen_failure}. "
+                f"Is another server using the port? Choose another, e.g. `make demo PORT=8001` "
+                f"(`make run PORT=8001`) or `manage.py serve --port 8001`."
+            )
+
+
+def _listen_aware(server_class: type) -> type:
+    """Daphne's server class, remembering why listening failed (it then starts nothing)."""
+
+    class ListenAwareServer(server_class):
+        listen_failure = ""
+
+        def listen_error(self, failure) -> None:
+            # Twisted's CannotListenError carries the socket's own error ("Address already in use").
+            self.listen_failure = str(getattr(failure.value, "socketError", "") or failure.getErrorMessage())
+            super().listen_error(failure)
+
+    return ListenAwareServer
