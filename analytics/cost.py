@@ -159,7 +159,7 @@ class Walk:
 
 def _split(take: Decimal, parts: dict[str, Decimal]) -> dict[str, Decimal]:
     """Step 3: `take` shared in proportion to the venues' quantities; the last gets the remainder."""
-    keys = [k for k, q in parts.items() if q > ZERO]
+    keys = sorted(k for k, q in parts.items() if q > ZERO)  # sorted: the same answer whatever the source
     if not keys:
         return {}
     whole = ZERO
@@ -194,12 +194,14 @@ def walk(levels: list[tuple], *, size: Decimal, unit: str) -> Walk:
             take = total if whole else DIV.divide(out.left, price)
             spent = notional if whole else out.left
             out.left = EXACT.subtract(out.left, spent)
-        shares = {k: q for k, q in parts.items() if q > ZERO} if whole else _split(take, parts)
+        if whole:
+            shares = {k: q for k, q in parts.items() if q > ZERO}
+            paid = {k: EXACT.multiply(q, price) for k, q in shares.items()}
+        else:  # the quote is split like the base, so the venues' quote amounts sum to the total
+            shares, paid = _split(take, parts), _split(spent, parts)
         for key, qty in shares.items():
             out.allocations[key] = EXACT.add(out.allocations.get(key, ZERO), qty)
-            out.allocation_quote[key] = EXACT.add(
-                out.allocation_quote.get(key, ZERO), EXACT.multiply(qty, price)
-            )
+            out.allocation_quote[key] = EXACT.add(out.allocation_quote.get(key, ZERO), paid[key])
         out.filled_base = EXACT.add(out.filled_base, take)
         out.quote_amount = EXACT.add(out.quote_amount, spent)
         out.worst_price = price
@@ -276,12 +278,12 @@ def sweep(
     saving_bps = saving_quote = None
     if best_walk is not None and avg is not None:
         single = best_walk.average
-        saving_bps = _bps(sign * (single - avg), single)
+        saving_bps = _bps(EXACT.multiply(sign, EXACT.subtract(single, avg)), single)
         if unit == "base":
             diff = EXACT.subtract(best_walk.quote_amount, routed.quote_amount)
-            saving_quote = diff if side == "buy" else -diff
+            saving_quote = diff if side == "buy" else EXACT.minus(diff)
         else:
-            saving_quote = EXACT.multiply(sign * EXACT.subtract(single, avg), routed.filled_base)
+            saving_quote = DIV.multiply(EXACT.multiply(sign, EXACT.subtract(single, avg)), routed.filled_base)
     return {
         "pair": pair,
         "side": side,
@@ -297,8 +299,14 @@ def sweep(
         "levels_taken": routed.levels_taken,
         "quote_amount": plain(routed.quote_amount),
         "mid": _s(mid),
-        "slippage_bps": _s(_bps(sign * (avg - mid), mid)) if avg is not None and mid else None,
-        "slippage_best_bps": _s(_bps(sign * (avg - best_price), best_price)) if avg is not None else None,
+        "slippage_bps": _s(_bps(EXACT.multiply(sign, EXACT.subtract(avg, mid)), mid))
+        if avg is not None and mid
+        else None,
+        "slippage_best_bps": (
+            _s(_bps(EXACT.multiply(sign, EXACT.subtract(avg, best_price)), best_price))
+            if avg is not None
+            else None
+        ),
         "allocations": {k: plain(v) for k, v in sorted(routed.allocations.items())},
         "allocation_quote": {k: plain(v) for k, v in sorted(routed.allocation_quote.items())},
         "venues_in": sorted(venues_in) if venues_in is not None else keys_on_side,
