@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -251,12 +251,14 @@ def instruments_sync(
     exchanges: Sequence[Exchange],
     currencies: Sequence[str] = DERIBIT_CURRENCIES,
     timeout: float = 20.0,
+    rest_urls: Mapping[str, str] | None = None,
 ) -> list[SyncResult]:
     """Fetch every venue's list (concurrently), then per venue: replace the stored list, fill the
     configured instruments from it and, where one changed, have the feed process reload.
-    A venue that fails keeps its previous list and instruments untouched. Runs its own event loop:
-    call it from synchronous code (a command, a Celery task), not from a running loop."""
-    fetched = asyncio.run(_fetch_all(exchanges, currencies, timeout))
+    `rest_urls` (venue -> REST base, e.g. the simulator's) wins over the admin's override and the
+    real venue. A venue that fails keeps its previous list and instruments untouched. Runs its own
+    event loop: call it from synchronous code (a command, a Celery task), not from a running loop."""
+    fetched = asyncio.run(_fetch_all(exchanges, currencies, timeout, rest_urls or {}))
     results = []
     for exchange, outcome in zip(exchanges, fetched, strict=True):
         if isinstance(outcome, InstrumentFetchError):
@@ -269,14 +271,16 @@ def instruments_sync(
     return results
 
 
-async def _fetch_all(exchanges, currencies, timeout) -> list:
+async def _fetch_all(exchanges, currencies, timeout, rest_urls) -> list:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
 
         async def one(exchange: Exchange):
             try:
                 return await instrument_list_fetch(
                     venue=exchange.venue,
-                    rest_url=exchange.rest_url or VENUES[exchange.venue].rest_url,
+                    rest_url=rest_urls.get(exchange.venue)
+                    or exchange.rest_url
+                    or VENUES[exchange.venue].rest_url,
                     currencies=currencies,
                     session=session,
                 )

@@ -1,10 +1,14 @@
-"""`manage.py sync_instruments [VENUE ...]`: load each venue's instrument list and fill the
-configured instruments from it (pair, kind, contract size, tick)."""
+"""`manage.py sync_instruments [VENUE ...] [--currency C] [--timeout S] [--simulator-url URL]`: load
+each venue's instrument list and fill the configured instruments from it (pair, kind, contract size,
+tick)."""
+
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
 from exchanges.instrument_lists import DERIBIT_CURRENCIES
 from exchanges.models import Exchange
+from exchanges.selectors import simulator_endpoints
 from exchanges.services import instruments_sync
 from exchanges.venues import VENUES
 
@@ -22,6 +26,11 @@ class Command(BaseCommand):
             help=f"Deribit currency to list (repeatable; default {', '.join(DERIBIT_CURRENCIES)})",
         )
         parser.add_argument("--timeout", type=float, default=20.0, help="seconds per venue")
+        parser.add_argument(
+            "--simulator-url",
+            default="",
+            help="load the lists from a running simulate_exchanges, e.g. http://127.0.0.1:8765 (as runfeeds does)",
+        )
 
     def handle(self, *args, **options) -> None:
         exchanges = self.exchanges(options["venues"])
@@ -31,6 +40,7 @@ class Command(BaseCommand):
             exchanges=exchanges,
             currencies=options["currencies"] or DERIBIT_CURRENCIES,
             timeout=options["timeout"],
+            rest_urls=self.simulator_rest_urls(options["simulator_url"]),
         )
         failed = 0
         for r in results:
@@ -51,6 +61,15 @@ class Command(BaseCommand):
                 )
         if failed:
             raise CommandError(f"{failed} of {len(results)} venues could not be synced (see above)")
+
+    def simulator_rest_urls(self, url: str) -> dict[str, str]:
+        if not url:
+            return {}
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CommandError(f"--simulator-url must look like http://127.0.0.1:8765, not {url!r}")
+        endpoints = simulator_endpoints(parts.port or 80, parts.hostname)
+        return {venue: e.rest_url for venue, e in endpoints.items()}
 
     def exchanges(self, venues: list[str]) -> list[Exchange]:
         unknown = [v for v in venues if v not in VENUES]
