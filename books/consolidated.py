@@ -25,7 +25,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from books.consolidated_levels import SUMS, BookSide, apply_changes, crossing_size, drop_trimmed, take
 from books.conversion import ConversionError, Converter, converter_for, pair_of, quote_of
 from books.numbers import ZERO, plain
-from books.orderbook import BookState, Side, VenueBook
+from books.orderbook import BookState, VenueBook
 from exchanges.types import InstrumentSpec, StateEvent, TradeEvent
 
 LIVE = BookState.LIVE.value
@@ -50,8 +50,8 @@ class Member:
     converter: Converter | None = field(default=None, repr=False)
     book: VenueBook | None = field(default=None, repr=False)  # the venue book, to put back on return
     # The member's contribution, converted (empty while out): price -> base quantity, in order.
-    bids: Side = field(default_factory=lambda: Side(descending=True), repr=False)
-    asks: Side = field(default_factory=lambda: Side(descending=False), repr=False)
+    bids: dict[Decimal, Decimal] = field(default_factory=dict, repr=False)
+    asks: dict[Decimal, Decimal] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -156,8 +156,12 @@ class ConsolidatedBook:
     def venue_levels(self, key: str, side: str, n: int | None = None) -> list[tuple[Decimal, Decimal]]:
         """One member's converted contribution, best first (empty while it is out)."""
         member = self.members[key]
-        member_side = member.bids if side == "bids" else member.asks
-        return member_side.top(len(member_side) if n is None else n)
+        if not member.included or member.book is None:
+            return []
+        mine, venue_side = (
+            (member.bids, member.book.bids) if side == "bids" else (member.asks, member.book.asks)
+        )
+        return [(p, mine[p]) for p, _ in venue_side.top(len(venue_side) if n is None else n) if p in mine]
 
     def crossed(self) -> dict | None:
         """The best cross-venue crossing: one member's bid above another's ask.
@@ -168,11 +172,11 @@ class ConsolidatedBook:
         included = [m for m in self.members.values() if m.included]
         best = None
         for buyer in included:  # the member whose bid is high
-            bid = buyer.bids.best()
+            bid = buyer.book.bids.best()
             if bid is None:
                 continue
             for seller in included:
-                ask = seller.asks.best()
+                ask = seller.book.asks.best()
                 if seller is buyer or ask is None or not bid > ask:
                     continue
                 with localcontext(SUMS):
@@ -183,7 +187,12 @@ class ConsolidatedBook:
                         "ask_venue": seller.key,
                         "bid": bid,
                         "ask": ask,
-                        "size": crossing_size(buyer.bids, seller.asks),
+                        "size": crossing_size(
+                            buyer.bids,
+                            reversed(buyer.book.bids.prices),
+                            seller.asks,
+                            iter(seller.book.asks.prices),
+                        ),
                         "bps": bps.quantize(Decimal("0.0001")),
                     }
         return best
@@ -209,16 +218,16 @@ class ConsolidatedBook:
     def apply(self, member: Member, bids, asks) -> None:
         """A venue diff: absolute venue quantities at prices (zero removes); then drop what the
         venue book trimmed beyond its depth."""
-        book = member.book
+        venue_bids, venue_asks = member.book.bids, member.book.asks
         with localcontext(SUMS):
             if bids:
-                apply_changes(self.bids, member.bids, member, bids)
-                if len(member.bids.levels) > len(book.bids.levels):
-                    drop_trimmed(self.bids, member.bids, member.key, book.bids)
+                apply_changes(self.bids, member.bids, member, bids, venue_bids.levels)
+                if len(member.bids) > len(venue_bids.levels):
+                    drop_trimmed(self.bids, member.bids, member.key, venue_bids)
             if asks:
-                apply_changes(self.asks, member.asks, member, asks)
-                if len(member.asks.levels) > len(book.asks.levels):
-                    drop_trimmed(self.asks, member.asks, member.key, book.asks)
+                apply_changes(self.asks, member.asks, member, asks, venue_asks.levels)
+                if len(member.asks) > len(venue_asks.levels):
+                    drop_trimmed(self.asks, member.asks, member.key, venue_asks)
 
     def include(self, member: Member) -> None:
         """Put the member's current venue book in, replacing whatever it contributed."""
@@ -227,8 +236,11 @@ class ConsolidatedBook:
             return
         member.included = True
         with localcontext(SUMS):
-            apply_changes(self.bids, member.bids, member, member.book.bids.levels.items())
-            apply_changes(self.asks, member.asks, member, member.book.asks.levels.items())
+            for book_side, mine, venue_side in (
+                (self.bids, member.bids, member.book.bids),
+                (self.asks, member.asks, member.book.asks),
+            ):
+                apply_changes(book_side, mine, member, venue_side.levels.items(), venue_side.levels)
 
     def exclude(self, member: Member, *, state: str, reason: str) -> None:
         """Take the member's whole contribution out."""
@@ -236,7 +248,7 @@ class ConsolidatedBook:
         member.included = False
         with localcontext(SUMS):
             for book_side, member_side in ((self.bids, member.bids), (self.asks, member.asks)):
-                for p, q in member_side.levels.items():
+                for p, q in member_side.items():
                     take(book_side, member.key, p, q)
                 member_side.clear()
 
@@ -326,8 +338,8 @@ class ConsolidatedBooks:
                 return
         cbook, member = where
         member.book = book
-        if member.converter is None:
-            return
+        if member.converter is None or member.state == "disabled":
+            return  # invalid metadata, or an instrument the admin turned off that still streams
         if member.included and not snapshot:
             cbook.apply(member, bids, asks)
         elif book.state is BookState.LIVE:
@@ -350,8 +362,8 @@ class ConsolidatedBooks:
         if where is None:
             return
         cbook, member = where
-        if member.converter is None:
-            return  # invalid stays invalid whatever the feed does
+        if member.converter is None or member.state == "disabled":
+            return  # invalid or disabled stays so whatever the feed does
         if event.state == LIVE:
             member.state, member.reason = LIVE, event.reason
             if member.included or member.book is None or member.book.state is not BookState.LIVE:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sortedcontainers import SortedList
 
+from books.conversion import DIVISION
 from books.numbers import ZERO
 from books.orderbook import Side
 
@@ -48,19 +49,34 @@ class BookSide:
         return self.prices[-1] if self.descending else self.prices[0]
 
 
-def apply_changes(book_side: BookSide, mine: Side, member: Member, changes) -> None:
-    to_base = member.converter.to_base
+def apply_changes(book_side: BookSide, mine: dict, member: Member, changes, venue_levels: dict) -> None:
+    """Bring the member's contribution at the prices of `changes` ((price, venue qty) pairs) to what its venue book holds there now.
+
+    The venue book has applied the diff already (and trimmed itself to its depth), so its own
+    quantity is the truth: a price the diff named twice, or one trimmed straight away, comes out
+    right. Conversion is inlined per mode: this loop is the feed's hot path.
+    """
+    converter = member.converter
+    mode = converter.mode
+    size = converter.size
+    divide = DIVISION.divide
     key = member.key
     levels = book_side.levels
-    mine_levels = mine.levels
-    for p, q in changes:
-        new = to_base(q, p) if q else ZERO
-        old = mine_levels.get(p)
+    for p, _ in changes:
+        q = venue_levels.get(p)
+        if not q:
+            new = ZERO
+        elif mode == "base":
+            new = q
+        elif mode == "usd":
+            new = divide(q, p)
+        else:
+            new = divide(q * size, p)
+        old = mine.get(p)
         if old is None:
             if not new:
                 continue
-            mine_levels[p] = new
-            mine.prices.add(p)
+            mine[p] = new
             level = levels.get(p)
             if level is None:
                 levels[p] = Level(new, {key: new})
@@ -69,11 +85,10 @@ def apply_changes(book_side: BookSide, mine: Side, member: Member, changes) -> N
                 level.total += new
                 level.by[key] = new
         elif not new:
-            del mine_levels[p]
-            mine.prices.remove(p)
+            del mine[p]
             take(book_side, key, p, old)
         elif new != old:
-            mine_levels[p] = new
+            mine[p] = new
             level = levels[p]
             level.total = level.total - old + new
             level.by[key] = new
@@ -90,39 +105,59 @@ def take(book_side: BookSide, key: str, p: Decimal, q: Decimal) -> None:
         book_side.prices.remove(p)
 
 
-def drop_trimmed(book_side: BookSide, mine: Side, key: str, venue_side: Side) -> None:
-    """The venue book dropped its farthest levels beyond its depth without reporting them."""
-    extra = len(mine.levels) - len(venue_side.levels)
-    prices = mine.prices
-    far = list(prices.islice(0, extra)) if mine.descending else list(prices.islice(len(prices) - extra))
-    for p in far:
-        if p in venue_side.levels:
-            continue
-        q = mine.levels.pop(p)
-        prices.remove(p)
-        take(book_side, key, p, q)
+def drop_trimmed(book_side: BookSide, mine: dict, key: str, venue_side: Side) -> None:
+    """The venue book dropped its farthest levels beyond its depth without reporting them.
+
+    They lie beyond the venue's worst price: walk the consolidated prices outward from there,
+    picking this member's levels the venue no longer has (other venues' levels in between are
+    skipped), until as many as the venue dropped are found.
+    """
+    extra = len(mine) - len(venue_side.levels)
+    vlevels = venue_side.levels
+    gone: list[Decimal] = []
+    if venue_side.prices:
+        prices = book_side.prices
+        levels = book_side.levels
+        if book_side.descending:
+            worst = venue_side.prices[0]
+            outward = prices.islice(0, prices.bisect_left(worst), reverse=True)
+        else:
+            worst = venue_side.prices[-1]
+            outward = prices.islice(prices.bisect_right(worst))
+        for p in outward:
+            if key in levels[p].by and p not in vlevels:
+                gone.append(p)
+                if len(gone) == extra:
+                    break
+    if len(gone) < extra:  # not where expected (never seen): check every level of the member
+        gone = [p for p in mine if p not in vlevels]
+    for p in gone:
+        take(book_side, key, p, mine.pop(p))
 
 
-def crossing_size(bids: Side, asks: Side) -> Decimal:
-    """Base quantity matched between one member's bids and another's asks while bid > ask."""
-    bid_iter = reversed(bids.prices)
-    ask_iter = iter(asks.prices)
+def crossing_size(bids: dict, bid_prices, asks: dict, ask_prices) -> Decimal:
+    """Base quantity matched between one member's bids and another's asks while bid > ask.
+
+    `bids`/`asks`: converted quantities by price; `*_prices`: the venue books' prices, best first.
+    """
+    bid_iter = iter(bid_prices)
+    ask_iter = iter(ask_prices)
     size = ZERO
     bid = next(bid_iter, None)
     ask = next(ask_iter, None)
     if bid is None or ask is None:
         return size
-    left_bid, left_ask = bids.levels[bid], asks.levels[ask]
+    left_bid, left_ask = bids.get(bid, ZERO), asks.get(ask, ZERO)
     with localcontext(SUMS):
         while bid is not None and ask is not None and bid > ask:
-            take = min(left_bid, left_ask)
-            size += take
-            left_bid -= take
-            left_ask -= take
+            take_qty = min(left_bid, left_ask)
+            size += take_qty
+            left_bid -= take_qty
+            left_ask -= take_qty
             if not left_bid:
                 bid = next(bid_iter, None)
-                left_bid = bids.levels[bid] if bid is not None else ZERO
+                left_bid = bids.get(bid, ZERO) if bid is not None else ZERO
             if not left_ask:
                 ask = next(ask_iter, None)
-                left_ask = asks.levels[ask] if ask is not None else ZERO
+                left_ask = asks.get(ask, ZERO) if ask is not None else ZERO
     return size

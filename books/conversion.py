@@ -94,3 +94,18 @@ def to_base(*, spec: InstrumentSpec, qty: Decimal, price: Decimal) -> Decimal:
 def to_venue(*, spec: InstrumentSpec, base: Decimal, price: Decimal) -> Decimal:
     """A base-asset quantity at `price` in the venue's own units (contracts, USD or base)."""
     return converter_for(spec).to_venue(base, price)
+
+
+# Quote assets a USD-quoted inverse perpetual merges into by default (exchanges/defaults.py seeds
+# BTCUSD_PERP and BTC-PERPETUAL into BTC-USDT the same way).
+USD_INTO = "USDT"
+USD_INVERSE_VENUES = frozenset({"binance-coinm", "deribit"})
+
+
+def default_consolidate_into(*, venue: str, kind: str, base: str, quote: str) -> str:
+    """Where an instrument merges when nobody said: a USD-quoted perpetual on Binance COIN-M or
+    Deribit joins BASE-USDT (the USD and USDT prices of a coin are one market for a trader); dated
+    futures and everything else stay in their own pair ("")."""
+    if venue in USD_INVERSE_VENUES and kind == "perpetual" and quote == "USD" and base:
+        return f"{base}-{USD_INTO}"
+    return ""

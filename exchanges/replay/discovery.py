@@ -7,6 +7,11 @@ SUBSCRIBE params, Deribit `book.<instrument>.<interval>` channels), the depth fr
 size and tick size come from a recorded instrument list (exchangeInfo, get_instruments) where
 the capture holds one; otherwise the pair stays blank. The depth is the `limit` (Binance) or
 `depth` (Deribit) the capture's snapshot requests asked for, else 1000.
+
+Consolidation (no database rows in a replay): an instrument joins the consolidated book of its
+own pair, except a USD-quoted perpetual on binance-coinm or deribit, which joins BASE-USDT like
+the seeded defaults (books.conversion.default_consolidate_into); dated futures keep their own
+pair; options and instruments without a listed pair join none.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
 
+from books.conversion import default_consolidate_into
 from books.numbers import decode_json
 from exchanges.capture import CaptureLine
 from exchanges.replay.script import venue_of
@@ -70,11 +76,18 @@ def discover_specs(lines: list[CaptureLine]) -> list[InstrumentSpec]:
         item = listed.get((venue, symbol))
         extra: dict = {}
         if item is not None:
+            kind = getattr(item, "kind", "") or "spot"
             extra = {
                 "pair": getattr(item, "pair", "") or "",
-                "kind": getattr(item, "kind", "") or "spot",
+                "kind": kind,
                 "contract_size": _decimal(getattr(item, "contract_size", None)),
                 "tick_size": _decimal(getattr(item, "tick_size", None)),
+                "consolidate_into": default_consolidate_into(
+                    venue=venue,
+                    kind=kind,
+                    base=getattr(item, "base", "") or "",
+                    quote=getattr(item, "quote", "") or "",
+                ),
             }
         else:
             extra = {"kind": _kind_from_name(venue, symbol)}

@@ -20,7 +20,7 @@ from exchanges.booksfile import books_document
 from exchanges.capture import CaptureLine
 from exchanges.replay.discovery import discover_specs
 from exchanges.replay.server import ReplayServer
-from exchanges.types import FeedSink, InstrumentSpec
+from exchanges.types import FanoutSink, FeedSink, InstrumentSpec
 
 QUIET_AFTER = 0.5  # seconds without a frame or REST answer, after exhaustion, while not busy
 STUCK_AFTER = 3.0  # busy, yet nothing received for this long: a retry is sitting in its backoff
@@ -76,6 +76,7 @@ class SettleWatch:
 @dataclass
 class ReplayResult:
     books: dict[str, dict]  # the books file (LIVE books only): "venue:SYMBOL" -> {"bids", "asks"}
+    consolidated: dict[str, dict]  # "consolidated:<PAIR>" -> {"bids": [[p, q, {key: q}]], "asks"}
     venue_books: dict[str, VenueBook]  # every book the supervisor held at the end
     stats: dict  # FeedSupervisor.stats()
     frames: dict[str, tuple[int, int]]  # venue -> (frames served, frames recorded)
@@ -96,6 +97,7 @@ async def run_replay(
     progress: Progress | None = None,
     progress_every: float = 0.2,
 ) -> ReplayResult:
+    from books.consolidated import ConsolidatedBooks
     from exchanges.feedsettings import feed_options_from_settings
     from exchanges.supervisor import FeedSupervisor
 
@@ -105,6 +107,9 @@ async def run_replay(
             "the capture names no instrument with a book (no depth streams, channels or frames)"
         )
     started = time.monotonic()
+    # The consolidated books ride along with whatever sink the caller gave (the tick recorder).
+    consolidated = ConsolidatedBooks(specs)
+    sink = FanoutSink(consolidated, sink)
     server = ReplayServer(lines, speed=speed)
     await server.start()
     try:
@@ -116,6 +121,7 @@ async def run_replay(
             outcome = await _wait(server, supervisor, task, progress, progress_every)
             venue_books = supervisor.books()
             books = books_document(venue_books)
+            consolidated_books = consolidated.document()
             stats = supervisor.stats()
         finally:
             await supervisor.stop()
@@ -125,6 +131,7 @@ async def run_replay(
         await server.stop()
     return ReplayResult(
         books=books,
+        consolidated=consolidated_books,
         venue_books=venue_books,
         stats=stats,
         frames=server.frames(),

@@ -1,7 +1,8 @@
 """`manage.py replay CAPTURE [--speed max|N] [--books-out FILE] [--store] [--quiet]`
 
 Serves a recorded capture as if it were the exchanges, runs the project's real connectors
-against it, and writes the books they built (docs/captures.md).
+against it, and writes the books they built (docs/captures.md): each venue book, and each
+consolidated book under "consolidated:<PAIR>".
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ def parse_speed(text: str) -> float | None:
 
 
 class Command(BaseCommand):
-    help = "Replay a recorded capture through the real connectors; print what they built."
+    help = (
+        "Replay a recorded capture through the real connectors; print what they built. "
+        "Consolidated books: instruments take pair, kind and contract size from the capture's "
+        "recorded instrument lists; a USD-quoted perpetual on binance-coinm or deribit merges into "
+        "BASE-USDT (as the seeded defaults do), dated futures and other instruments stay in their "
+        "own pair, options and instruments without a listed pair are in none."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("capture", help="capture file (JSON lines: t, ts, url, data)")
@@ -42,7 +49,9 @@ class Command(BaseCommand):
             help="'max' (default): as fast as the client reads; N: N times the recorded pace",
         )
         parser.add_argument(
-            "--books-out", metavar="FILE", help="write every live book here (books-file JSON)"
+            "--books-out",
+            metavar="FILE",
+            help="write every live venue book and every consolidated book (consolidated:<PAIR>) here (books-file JSON)",
         )
         parser.add_argument(
             "--store", action="store_true", help="store the replayed ticks like the live feed does"
@@ -79,7 +88,7 @@ class Command(BaseCommand):
                 sys.stderr.flush()
         if options["books_out"]:
             try:
-                write_books(options["books_out"], result.venue_books)
+                write_books(options["books_out"], result.venue_books, result.consolidated)
             except OSError as exc:
                 raise CommandError(f"cannot write {options['books_out']}: {exc.strerror or exc}") from None
         if not self.quiet:
@@ -137,5 +146,9 @@ class Command(BaseCommand):
                     "some books may still have been syncing"
                 )
             )
+        for key, book in sorted(result.consolidated.items()):
+            out.write(f"{key}: {len(book['bids'])} bids, {len(book['asks'])} asks")
         if books_out:
-            out.write(f"{len(result.books)} books written to {books_out}")
+            out.write(
+                f"{len(result.books)} books and {len(result.consolidated)} consolidated books written to {books_out}"
+            )
