@@ -47,6 +47,8 @@ class FeedProcess:
         self.simulator = None
         self.recorder = None
         self.board: StatusBoard | None = None
+        self.consolidated = None  # books.consolidated.ConsolidatedBooks, once running
+        self.publisher = None  # books.live.LivePublisher
         self.layer = layer
         self.ready = asyncio.Event()
         self._stop = asyncio.Event()
@@ -71,6 +73,16 @@ class FeedProcess:
         self.layer = self.layer or get_channel_layer()
         self.board = StatusBoard(layer=self.layer)
         sinks = [self.board]
+        # The consolidated books (one per pair) and their live publisher: books.live.
+        from books.consolidated import ConsolidatedBooks
+        from books.live import LivePublisher, load_live_metrics
+
+        self.consolidated = ConsolidatedBooks(specs)
+        live_metrics = await sync_to_async(load_live_metrics)()
+        if live_metrics is not None:
+            self.consolidated.add_trade_listener(live_metrics.trade)
+        self.publisher = LivePublisher(self.consolidated, layer=self.layer, metrics=live_metrics)
+        sinks.append(self.consolidated)
         if opts.store and settings.MARKETAGG["STORE_TICKS"]:
             from books.recorder import build_recorder
 
@@ -91,6 +103,7 @@ class FeedProcess:
             asyncio.create_task(self.supervisor.run(), name="supervisor"),
             asyncio.create_task(self.board.run(self.supervisor), name="status"),
             asyncio.create_task(self.listen(), name="control"),
+            asyncio.create_task(self.publisher.run(), name="live-publisher"),
         ]
         self.ready.set()
         stop = asyncio.create_task(self._stop.wait())
@@ -104,7 +117,7 @@ class FeedProcess:
         """Stop in order: no new data, flush what is held, close the simulator last."""
         log.info("feeds stopping")
         if self.options.books_out:
-            count = write_books(self.options.books_out, self.supervisor.books())
+            count = write_books(self.options.books_out, self.supervisor.books(), self.consolidated)
             log.info("books written", path=self.options.books_out, books=count)
         await self.supervisor.stop()
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
@@ -129,6 +142,8 @@ class FeedProcess:
                 if message.get("action") in ("enable", "disable", "reload"):
                     specs = await sync_to_async(instrument_specs)()
                 done = await self.supervisor.apply_control(message, specs=specs)
+                if specs is not None:
+                    self.consolidated.set_specs(specs)  # a disabled instrument leaves its book
                 log.info("control message", action=message.get("action"), result=done)
             except Exception:
                 log.exception("control message failed", message=message)
