@@ -114,7 +114,7 @@ ROUTES: list[Route] = [
 def optional_routes() -> list[Route]:
     """Endpoints of other parts that exist only once their module has landed (cost to trade)."""
     try:
-        from analytics.cost_api import cost_view
+        from analytics.cost_api import COST_PARAMS, cost_view
     except ImportError:
         return []
     return [
@@ -124,7 +124,13 @@ def optional_routes() -> list[Route]:
             cost_view,
             "api-cost",
             "Cost to trade a size on the live consolidated book (sweep across venues)",
-            (PAIR,),
+            (
+                PAIR,
+                *(
+                    Param(p["name"], p["description"], p["schema"], required=p["required"])
+                    for p in COST_PARAMS[1:]
+                ),
+            ),
             BAD,
         )
     ]
