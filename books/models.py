@@ -75,7 +75,10 @@ class BookSnapshot(models.Model):
     """A venue book after every change with (time, event) up to its own, best first on both sides.
 
     `bids`/`asks` hold [price, quantity] pairs as plain decimal strings (JSON has no exact decimal).
-    `depth` is the venue book's level limit, so `book_at` trims exactly as the live book did.
+    `depth` is the venue book's level count shown and asked for (it never cut known levels).
+    `bid_boundary`/`ask_boundary` are the live book's boundaries (books/orderbook.py): the worst
+    prices of its last snapshot cut at a limit; `book_at` ignores deltas past them as the live book
+    did. Null: that side had no boundary (rows stored before they were recorded have none either).
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -90,6 +93,8 @@ class BookSnapshot(models.Model):
     best_ask = models.DecimalField(**NUMBER, null=True, blank=True)
     mid = models.DecimalField(**NUMBER, null=True, blank=True)
     spread = models.DecimalField(**NUMBER, null=True, blank=True)
+    bid_boundary = models.DecimalField(**NUMBER, null=True, blank=True)
+    ask_boundary = models.DecimalField(**NUMBER, null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["instrument", "time", "event"], name="books_snapshot_instr_time")]
