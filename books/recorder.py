@@ -7,8 +7,9 @@ Exactness of `book_at` rests on two rules kept here:
    clock, so a restarted process continues above the last one), and its rows a time that never goes
    back for that instrument (venue times can repeat or step back slightly; we hold them at the
    last one). So ordering rows by (time, event) is the order the live book applied them.
-2. A snapshot row carries the event number of the change it follows and the book AFTER it: the
-   last snapshot at or before t plus the deltas after it (by time, event) up to t is the book at t.
+2. A snapshot row carries the event number of the change it follows, the book AFTER it and the
+   book's boundaries (books/orderbook.py): the last snapshot at or before t plus the deltas after
+   it (by time, event) up to t, those past a boundary ignored as live, is the book at t.
 A (re)sync (`snapshot=True`) writes only the snapshot: it replaces the whole book, so its levels
 as deltas would say nothing more.
 """
@@ -117,7 +118,25 @@ class TickRecorder:
             spread = best_ask - best_bid
             if spread < 0:  # a crossed book is stored as it was; a negative spread is not a quantity
                 spread = None
-        return (at, iid, book.sequence, event, book.depth, bids, asks, best_bid, best_ask, mid, spread)
+        # The boundaries go with the levels, so book_at ignores the deltas the live book ignored.
+        # A side stored cut at snapshot_depth is known only down to its last stored level.
+        bid_boundary = bids[-1][0] if bids and len(book.bids) > len(bids) else book.bid_boundary
+        ask_boundary = asks[-1][0] if asks and len(book.asks) > len(asks) else book.ask_boundary
+        return (
+            at,
+            iid,
+            book.sequence,
+            event,
+            book.depth,
+            bids,
+            asks,
+            best_bid,
+            best_ask,
+            mid,
+            spread,
+            bid_boundary,
+            ask_boundary,
+        )
 
     # -- life ----------------------------------------------------------------------------------
     def flush(self, timeout: float = 10.0) -> bool:

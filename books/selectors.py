@@ -276,15 +276,16 @@ def _merge(pieces: list[dict], interval: timedelta) -> list[dict]:
 def book_at(
     *, instrument: Instrument, at: datetime, depth: int | None = None, using: str = "default"
 ) -> VenueBook:
-    """The exact venue book at `at`: the last snapshot at or before it, then every delta after that
-    snapshot up to `at`, applied change by change (so depth trimming happens as it did live).
+    """The exact venue book at `at`: the last snapshot at or before it, with its boundaries, then
+    every delta after that snapshot up to `at`, applied change by change (so the deltas past a
+    boundary are ignored as they were live).
     `depth` limits the returned book to its best `depth` levels a side. BookNotAvailable if no
     snapshot is old enough (before recording began, or removed by retention)."""
     snap = (
         BookSnapshot.objects.using(using)
         .filter(instrument=instrument, time__lte=at)
         .order_by("-time", "-event")
-        .only("time", "event", "sequence", "depth", "bids", "asks")
+        .only("time", "event", "sequence", "depth", "bids", "asks", "bid_boundary", "ask_boundary")
         .first()
     )
     if snap is None:
@@ -295,6 +296,8 @@ def book_at(
         asks=[(Decimal(p), Decimal(q)) for p, q in snap.asks],
         sequence=snap.sequence,
         at=snap.time.timestamp(),
+        bid_boundary=snap.bid_boundary,
+        ask_boundary=snap.ask_boundary,
     )
     deltas = (
         BookDelta.objects.using(using)
@@ -311,7 +314,7 @@ def book_at(
             sequence=rows[-1][2],
             at=when.timestamp(),
         )
-    if depth is not None:
+    if depth is not None:  # only what is shown: the rebuild above kept every known level
         book.bids.trim(depth)
         book.asks.trim(depth)
     return book
