@@ -40,8 +40,9 @@ def test_realized_volatility_of_sampled_mids():
     value = rv.compute(TinyBook([("99", "1")], [("101", "1")]), state=state, now=2)  # mid 100
     # ln(101/100) = 0.00995033, ln(100/101) = -0.00995033 -> sqrt(2) x 0.00995033 = 0.01407189
     assert value == approx(0.01407189, abs=1e-8)
-    # Eleven seconds on, the first two samples are out of the window: one return left, ln(100/101).
-    later = rv.compute(TinyBook([("99", "1")], [("101", "1")]), state=state, now=11.5)
+    # At 11.5 s (mid 101 sampled) the samples before 1.5 s are out of the window: one return left,
+    # from t = 2 (mid 100) to t = 11.5 (mid 101).
+    later = rv.compute(TinyBook([("100", "1")], [("102", "1")]), state=state, now=11.5)
     assert later == approx(math.log(101 / 100), rel=1e-9)
 
 
