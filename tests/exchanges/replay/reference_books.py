@@ -13,8 +13,12 @@ Binance, per symbol:
 4. then every event must follow on: spot `U == previous u + 1`, futures `pu == previous u`;
    an event the book already holds (`u <= previous u`) is a duplicate and is dropped; anything
    else is a gap: the book is thrown away and synced again from 1, the gap event buffered;
-5. the book is built once its first event is applied. Each side is trimmed to the snapshot's
-   `limit` after every change, farthest levels first. A crossed book is thrown away (resync).
+5. the book is built once its first event is applied. A crossed book is thrown away (resync).
+The boundary rule: a snapshot side with as many levels as the `limit` asked for was cut there,
+so its worst price is that side's boundary; a level past it (a bid below, an ask above) is
+unknown until a fresh snapshot, so an event's level there is ignored, and every level inside it
+is kept however many there are. A side with fewer levels, or Deribit's subscription snapshot
+(never cut), has no boundary.
 Deribit, per instrument: a `type: snapshot` notification loads the book (buffered changes
 that chain from it follow); each `change` must have `prev_change_id == last change_id`; an
 older change_id is a duplicate and dropped; a mismatch throws the book away until the next
@@ -112,9 +116,11 @@ def plain(d: Decimal) -> str:
 
 @dataclass
 class Book:
-    depth: int
+    limit: int | None  # levels a side a snapshot is asked with; None: snapshots are never cut
     bids: dict[Decimal, Decimal] = field(default_factory=dict)
     asks: dict[Decimal, Decimal] = field(default_factory=dict)
+    lowest_bid: Decimal | None = None  # the bid boundary: bids below it are unknown
+    highest_ask: Decimal | None = None  # the ask boundary: asks above it are unknown
     last: int | None = None  # last applied update id / change_id; None: not synced
     built: bool = False
     first_pending: bool = False  # Binance: the snapshot is loaded, its bracketing event not seen yet
@@ -125,24 +131,32 @@ class Book:
 
     def reset(self) -> None:
         self.bids, self.asks = {}, {}
+        self.lowest_bid = self.highest_ask = None
         self.last, self.built, self.first_pending = None, False, False
         self.buffer = []
 
     def load(self, bids, asks) -> None:
-        self.bids, self.asks = {}, {}
-        self.set(bids, asks)
+        self.bids = {p: q for p, q in bids if q != 0}
+        self.asks = {p: q for p, q in asks if q != 0}
+        cut = self.limit is not None
+        self.lowest_bid = min(self.bids) if cut and len(self.bids) >= self.limit else None
+        self.highest_ask = max(self.asks) if cut and len(self.asks) >= self.limit else None
 
     def set(self, bids, asks) -> None:
-        for side, rows in ((self.bids, bids), (self.asks, asks)):
-            for price, qty in rows:
-                if qty == 0:
-                    side.pop(price, None)
-                else:
-                    side[price] = qty
-        for side, best_first in ((self.bids, True), (self.asks, False)):
-            if len(side) > self.depth:
-                for price in sorted(side, reverse=best_first)[self.depth :]:
-                    del side[price]
+        for price, qty in bids:
+            if self.lowest_bid is not None and price < self.lowest_bid:
+                continue  # past the boundary: the levels between are unknown
+            if qty == 0:
+                self.bids.pop(price, None)
+            else:
+                self.bids[price] = qty
+        for price, qty in asks:
+            if self.highest_ask is not None and price > self.highest_ask:
+                continue
+            if qty == 0:
+                self.asks.pop(price, None)
+            else:
+                self.asks[price] = qty
 
     def crossed(self) -> bool:
         return bool(self.bids and self.asks and max(self.bids) >= min(self.asks))
@@ -164,7 +178,7 @@ class BinanceVenue:
 
     def book(self, symbol: str) -> Book:
         if symbol not in self.books:
-            self.books[symbol] = Book(depth=self.limits.get(symbol, 1000))
+            self.books[symbol] = Book(limit=self.limits.get(symbol, 1000))
         return self.books[symbol]
 
     def start(self, symbol: str) -> None:
@@ -247,7 +261,7 @@ class DeribitVenue:
 
     def book(self, name: str) -> Book:
         if name not in self.books:
-            self.books[name] = Book(depth=1000)
+            self.books[name] = Book(limit=None)
         return self.books[name]
 
     def frame(self, data: dict) -> None:
