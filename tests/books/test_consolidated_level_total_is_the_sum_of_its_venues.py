@@ -1,0 +1,31 @@
+"""Property: after any sequence of venue diffs, reloads (with trimming to depth) and state changes,
+each consolidated level's total equals the exact sum of its venue contributions, and the whole
+book equals the live venue books converted independently."""
+
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from books.consolidated import ConsolidatedBooks
+from tests.books.consolidated_driver import SPECS, Venues, op
+from tests.books.consolidated_reference import expected_book
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(op, max_size=40))
+def test_each_level_total_is_the_sum_of_its_venue_contributions(steps):
+    sink = ConsolidatedBooks(SPECS)
+    venues = Venues(sink)
+    venues.start_live()
+    book = sink.books["BTC-USDT"]
+    for step in steps:
+        venues.run(step)
+        for side in ("bids", "asks"):
+            rows = book.levels(side)
+            for price, total, by in rows:
+                assert by, f"an empty level at {price}"
+                assert Fraction(total) == sum(map(Fraction, by.values())), f"{side} {price}: {total} != {by}"
+            expected = expected_book(venues.live_members())[side]
+            assert [(p, Fraction(t), by) for p, t, by in rows] == expected, f"after {step}"
+        assert set(book.venues_in()) == set(venues.live_members())
