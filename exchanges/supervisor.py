@@ -190,7 +190,9 @@ class FeedSupervisor:
         successor.initial_muted = True
         task = asyncio.get_running_loop().create_task(successor.run(), name=f"feeds-{venue}")
         deadline = time.monotonic() + self.options.handover_timeout
-        kept = {s.symbol for s in previous.specs}
+        # Only books that are live now have something to lose: a book that never synced (a symbol
+        # the venue refuses) would hold every change of its venue for the whole handover timeout.
+        kept = {f.spec.symbol for f in previous.feeds() if f.live}
         while time.monotonic() < deadline and not task.done():
             feeds = successor.feeds()
             # Books the old connector had must be live again before it goes; new ones may take longer.
