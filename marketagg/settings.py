@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "exchanges",
     "books",
     "analytics",
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +119,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "books-storage-maintenance": {"task": "books.storage_maintenance", "schedule": 600.0},
     "books-trade-minutes-roll-up": {"task": "books.trade_minutes_roll_up", "schedule": 30.0},
+    "analytics-metric-bars-roll-up": {"task": "analytics.metric_bars_roll_up", "schedule": 30.0},
+    "analytics-metric-bars-prune": {"task": "analytics.metric_bars_prune", "schedule": 600.0},
 }
+# Beat keeps its schedule in the database (django-celery-beat): editable in the admin. The
+# entries above are its defaults, added where missing, never over an admin's edit.
+CELERY_BEAT_SCHEDULER = "marketagg.beat:SeedingDatabaseScheduler"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -158,6 +164,10 @@ MARKETAGG = {
     # Consolidated books: most live publications per pair per second, levels a side pushed.
     "PUBLISH_HZ": env.float("MARKETAGG_PUBLISH_HZ", default=10.0),
     "PUBLISH_DEPTH": env.int("MARKETAGG_PUBLISH_DEPTH", default=200),
+    # Live metrics: most computations per pair per second; 1 s metric bars stored by the feed process.
+    "METRICS_HZ": env.float("MARKETAGG_METRICS_HZ", default=10.0),
+    "STORE_METRIC_BARS": env.bool("MARKETAGG_STORE_METRIC_BARS", default=True),
+    "METRIC_BAR_RETENTION_DAYS": env.int("MARKETAGG_METRIC_BAR_RETENTION_DAYS", default=30),
 }
 
 LOG_LEVEL = env.str("MARKETAGG_LOG_LEVEL", default="INFO")

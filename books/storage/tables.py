@@ -74,6 +74,13 @@ SNAPSHOT = Table(
 TABLES: dict[str, Table] = {t.key: t for t in (TRADE, DELTA, SNAPSHOT)}
 
 
+def register_table(table: Table) -> Table:
+    """Another app's time-partitioned table written through the same writer (analytics metric bars).
+    Its extra kind "float" (a finite number, any sign) is checked by that app before submitting."""
+    TABLES.setdefault(table.key, table)
+    return TABLES[table.key]
+
+
 def check_decimal(table: str, column: str, value, *, sqlite: bool) -> None:
     if not isinstance(value, Decimal):
         raise BadRow(table, column, f"must be a Decimal, got {type(value).__name__}")
