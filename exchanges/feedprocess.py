@@ -128,6 +128,9 @@ class FeedProcess:
                 await task
         if self.recorder is not None:
             await asyncio.to_thread(self.recorder.close)
+        metrics_close = getattr(getattr(self.publisher, "metrics", None), "close", None)
+        if metrics_close is not None:
+            await asyncio.to_thread(metrics_close)  # flushes the live metrics' last bars
         if self.simulator is not None:
             await self.simulator.stop()
         log.info("feeds stopped")
