@@ -1,7 +1,7 @@
 """Browser WebSockets: the live book of one pair (`/ws/book/<pair>/`) and the feed status (`/ws/status/`).
 
-The book consumer relays the pair's channel-layer group (`book.<PAIR>`, filled by the feed process)
-and coalesces: a client gets at most MARKETAGG["WS_MAX_HZ"] messages a second, always the newest
+The book consumer gets the pair's channel-layer group (`book.<PAIR>`, filled by the feed process)
+through the process's relay (books/relay.py: one subscription per pair) and coalesces: a client gets at most MARKETAGG["WS_MAX_HZ"] messages a second, always the newest
 payload; an update replaced before it was sent is counted as a coalesced drop. The text sent is cut
 and grouped once per (payload version, depth, group) and shared by every client asking the same.
 
@@ -22,6 +22,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from books.relay import RELAYS
 from marketagg.api import selectors
 from marketagg.api.levels import BadGroup, cut_book, parse_group
 from marketagg.webmetrics import EVENT_TO_BROWSER, WS_CLIENTS, WS_CLOSED, WS_COALESCED, WS_SENT
@@ -96,7 +97,7 @@ class BookConsumer(AsyncWebsocketConsumer):
     stream = "book"
 
     async def connect(self) -> None:
-        self.counted = False
+        self.counted = self.joined = False
         self.pending: dict | None = None
         self.flusher: asyncio.Task | None = None
         self.last_sent = 0.0
@@ -112,9 +113,8 @@ class BookConsumer(AsyncWebsocketConsumer):
             WS_CLOSED.labels("unknown_pair").inc()
             await self.close(code=CLOSE_UNKNOWN, reason=f"unknown pair {self.pair}"[:100])
             return
-        group = f"book.{self.pair}"
-        await self.channel_layer.group_add(group, self.channel_name)
-        self.groups.append(group)
+        await RELAYS.join(self.channel_layer, self.pair, self.deliver)
+        self.joined = True
         await self.accept()
         self.counted = True
         WS_CLIENTS.labels(self.stream).inc()
@@ -124,6 +124,9 @@ class BookConsumer(AsyncWebsocketConsumer):
             await self.flush()
 
     async def disconnect(self, code) -> None:
+        if self.joined:
+            self.joined = False
+            await RELAYS.leave(self.channel_layer, self.pair, self.deliver)
         if self.counted:
             WS_CLIENTS.labels(self.stream).dec()
             self.counted = False
@@ -141,31 +144,25 @@ class BookConsumer(AsyncWebsocketConsumer):
         # Show the new view at once (the next update would otherwise be up to a tick away).
         payload = await sync_to_async(selectors.live_payload, thread_sensitive=False)(self.pair)
         if payload is not None:
-            self.pending = payload
-            await self.schedule()
+            self.deliver(payload)
 
     async def refuse(self, reason: str, code: int) -> None:
         WS_CLOSED.labels(reason).inc()
         await self.close(code=code, reason=reason)
 
-    # ---- from the feed process (channel layer) -------------------------------------------
-    async def book_update(self, event: dict) -> None:
+    # ---- from the feed process (through the pair's relay) --------------------------------
+    def deliver(self, payload: dict) -> None:
+        """The newest payload: sent now if the last send is 1/WS_MAX_HZ old, else when it is."""
         if self.pending is not None:
             WS_COALESCED.inc()
-        self.pending = event["payload"]
-        await self.schedule()
-
-    async def schedule(self) -> None:
-        if self.flusher is not None:
-            return  # a send is already due: it will take the newest payload
-        wait = self.last_sent + self.interval - time.monotonic()
-        if wait <= 0:
-            await self.flush()
-        else:
+        self.pending = payload
+        if self.flusher is None:
+            wait = max(0.0, self.last_sent + self.interval - time.monotonic())
             self.flusher = asyncio.get_running_loop().create_task(self._flush_later(wait))
 
     async def _flush_later(self, wait: float) -> None:
-        await asyncio.sleep(wait)
+        if wait > 0:
+            await asyncio.sleep(wait)
         self.flusher = None
         await self.flush()
 
