@@ -1,0 +1,197 @@
+"""Live metrics: the enabled metrics of a pair, computed on its consolidated book.
+
+The feed process's publisher (books.live.LivePublisher) calls `compute(pair, book, now)` when it
+publishes a pair (at most PUBLISH_HZ a second) and puts the result in the payload's "metrics";
+`trade(pair, spec, trade)` (a ConsolidatedBooks trade listener) keeps each pair's recent trades in
+base units for the trade metrics. Computations are also held to METRICS_HZ a second per pair
+(the last result is returned in between), so a faster caller cannot make them a hot path.
+Results feed 1-second metric bars (analytics.bars) stored through the tick writer.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from analytics.bars import SecondBars
+from analytics.metrics import Metric, ParamError, TradeRecord, get_metric
+from books.conversion import ConversionError, converter_for
+
+log = logging.getLogger("analytics.live")
+TRADE_KEEP = 100_000  # most trades kept per pair, whatever the windows
+
+
+@dataclass
+class ConfigSpec:
+    """One enabled MetricConfig, as the feed process uses it."""
+
+    pair: str
+    key: str  # the result's name (MetricConfig.label, default the metric name)
+    metric: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Running:
+    key: str
+    metric: Metric
+    state: dict = field(default_factory=dict)
+
+
+def load_configs() -> dict[str, list[ConfigSpec]]:
+    """Enabled MetricConfig rows per pair (database read: call it off the event loop)."""
+    from analytics.models import MetricConfig
+
+    out: dict[str, list[ConfigSpec]] = {}
+    for row in MetricConfig.objects.filter(enabled=True).order_by("pair", "label"):
+        out.setdefault(row.pair, []).append(ConfigSpec(row.pair, row.key, row.metric, dict(row.params or {})))
+    return out
+
+
+def jsonable(value):
+    """Floats, strings, None and dicts of them; a non-finite float becomes None (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return float(value)
+
+
+class LiveMetrics:
+    def __init__(
+        self,
+        configs: dict[str, list[ConfigSpec]] | Iterable[ConfigSpec],
+        *,
+        hz: float | None = None,
+        bars: SecondBars | None = None,
+        writer=None,
+    ) -> None:
+        """`configs`: per pair (load_configs()) or a flat list. A config a metric refuses (saved before
+        a limit changed) is logged and left out, never stopping the others. `writer`: a started
+        TickWriter the 1 s bars go to (its `stop` is called by `close`)."""
+        if not isinstance(configs, dict):
+            grouped: dict[str, list[ConfigSpec]] = {}
+            for spec in configs:
+                grouped.setdefault(spec.pair, []).append(spec)
+            configs = grouped
+        self.hz = float(hz if hz is not None else settings.MARKETAGG["METRICS_HZ"])
+        if not self.hz > 0:
+            raise ValueError(f"METRICS_HZ must be positive, not {self.hz}")
+        self.writer = writer
+        if bars is None and writer is not None:
+            bars = SecondBars(self._submit_bar)
+        self.bars = bars
+        self.refused: list[str] = []
+        self._running: dict[str, list[_Running]] = {}
+        self._trade_window: dict[str, float] = {}
+        for pair, specs in configs.items():
+            for spec in specs:
+                try:
+                    metric = get_metric(spec.metric)(**(spec.params or {}))
+                except ParamError as exc:
+                    self.refused.append(f"{pair} {spec.key}: {exc}")
+                    log.error("metric config left out: %s %s: %s", pair, spec.key, exc)
+                    continue
+                self._running.setdefault(pair, []).append(_Running(spec.key, metric))
+                window = metric.params.get("window") if metric.needs_trades else None
+                if window:
+                    self._trade_window[pair] = max(self._trade_window.get(pair, 0.0), float(window))
+        self._trades: dict[str, deque[TradeRecord]] = {}
+        self._converters: dict[str, object] = {}
+        self._last: dict[str, tuple[float, dict]] = {}
+        self.computed = 0
+        self.failures = 0
+
+    @classmethod
+    def from_database(cls, *, store_bars: bool | None = None, **kwargs) -> LiveMetrics:
+        """Built from the enabled MetricConfig rows; with a started writer of metric bars when
+        `store_bars` (default: MARKETAGG STORE_METRIC_BARS and STORE_TICKS). Database work: call it
+        off the event loop."""
+        conf = settings.MARKETAGG
+        if store_bars is None:
+            store_bars = bool(conf["STORE_METRIC_BARS"] and conf["STORE_TICKS"])
+        writer = None
+        if store_bars:
+            from books.writer import TickWriter
+
+            writer = TickWriter(name="metricbars").start()
+        return cls(load_configs(), writer=writer, **kwargs)
+
+    def pairs(self) -> list[str]:
+        return sorted(self._running)
+
+    def compute(self, pair: str, book, now: float) -> dict[str, object]:
+        running = self._running.get(pair)
+        if not running:
+            return {}
+        last = self._last.get(pair)
+        if last is not None and 0 <= now - last[0] < 1.0 / self.hz:
+            return last[1]
+        trades = self._recent_trades(pair, now)
+        out: dict[str, object] = {}
+        for run in running:
+            try:
+                value = run.metric.compute(book, trades, run.state, now=now)
+            except Exception:  # one metric's bug must not cost the others
+                self.failures += 1
+                log.exception("metric failed", extra={"pair": pair, "metric": run.key})
+                value = None
+            out[run.key] = jsonable(value)
+        self.computed += 1
+        self._last[pair] = (now, out)
+        if self.bars is not None:
+            self.bars.add(pair, out, now)
+        return out
+
+    def trade(self, pair: str, spec, trade) -> None:
+        """A trade of one of the pair's instruments, kept in base units while a window needs it."""
+        window = self._trade_window.get(pair)
+        if window is None:
+            return
+        converter = self._converters.get(spec.key)
+        if converter is None:
+            try:
+                converter = self._converters[spec.key] = converter_for(spec)
+            except ConversionError:
+                return
+        qty = converter.to_base(trade.qty, trade.price)
+        side = "buy" if trade.side in ("buy", "b") else "sell"
+        kept = self._trades.setdefault(pair, deque(maxlen=TRADE_KEEP))
+        kept.append(TradeRecord(trade.ts, float(trade.price), float(qty), side, spec.key))
+        start = trade.ts - window
+        while kept and kept[0].ts <= start:
+            kept.popleft()
+
+    def _recent_trades(self, pair: str, now: float) -> list[TradeRecord] | None:
+        kept = self._trades.get(pair)
+        if not kept:
+            return None
+        start = now - self._trade_window[pair]
+        while kept and kept[0].ts <= start:
+            kept.popleft()
+        return list(kept)
+
+    # ---- stored bars -----------------------------------------------------------------------------
+    def _submit_bar(self, row: tuple) -> None:
+        try:
+            self.writer.submit("metricbar", row, check=True)
+        except Exception as exc:  # a row the writer refuses is counted there; say it here once a while
+            log.warning("metric bar refused: %s", exc)
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Emit the open bars and stop the writer (blocking: call it off the event loop)."""
+        if self.bars is not None:
+            self.bars.flush()
+        if self.writer is not None:
+            return self.writer.stop(timeout)
+        return True
+
+
+__all__ = ["ConfigSpec", "LiveMetrics", "jsonable", "load_configs"]
