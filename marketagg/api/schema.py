@@ -16,6 +16,8 @@ ERROR_SCHEMA = {
 
 
 def _operation(route: Route) -> dict:
+    if route.openapi is not None:
+        return route.openapi
     responses = {
         "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
     }
