@@ -239,8 +239,12 @@ def sweep(
     mid: Decimal | None = None,
     pair: str = "",
     venues_in: list[str] | None = None,
+    venue_levels: dict[str, list[tuple[Decimal, Decimal]]] | None = None,
 ) -> dict:
-    """The cost to trade `size` (base, or quote notional) on these levels; the API's JSON answer."""
+    """The cost to trade `size` (base, or quote notional) on these levels; the API's JSON answer.
+
+    `venue_levels` ({key: [(price, base qty)]} best first, a ConsolidatedBook's `venue_levels`) gives
+    each venue's own levels for its sweep alone, when `levels_by_side` holds only the top of the book."""
     side, unit = parse_side(side), parse_unit(unit)
     size = parse_size(size)
     fees = {k: Decimal(v) for k, v in (fees or {}).items()}
@@ -250,7 +254,10 @@ def sweep(
     book_levels = levels_by_side.get(BOOK_SIDE[side]) or []
     if mid is None:
         mid = mid_of(levels_by_side)
-    keys_on_side = sorted({k for level in book_levels for k, q in level[2].items() if q > ZERO})
+    keys = {k for level in book_levels for k, q in level[2].items() if q > ZERO}
+    if venue_levels is not None:
+        keys |= {k for k, rows in venue_levels.items() if rows}
+    keys_on_side = sorted(keys)
     applied = any(fee_of(k, fees) != ZERO for k in keys_on_side)
     levels = apply_fees(book_levels, side=side, fees=fees) if applied else book_levels
     routed = walk(levels, size=size, unit=unit)
@@ -258,7 +265,11 @@ def sweep(
     per_venue: dict[str, dict] = {}
     best_key, best_walk = None, None
     for key in keys_on_side:
-        own = [(lv[0], lv[2][key], {key: lv[2][key]}) for lv in levels if lv[2].get(key, ZERO) > ZERO]
+        if venue_levels is None:
+            own = [(lv[0], lv[2][key], {key: lv[2][key]}) for lv in levels if lv[2].get(key, ZERO) > ZERO]
+        else:
+            rows = [(p, q, {key: q}) for p, q in venue_levels.get(key, ()) if q > ZERO]
+            own = apply_fees(rows, side=side, fees=fees) if applied else rows
         alone = walk(own, size=size, unit=unit)
         fills = alone.left <= ZERO
         per_venue[key] = {

@@ -8,7 +8,7 @@ from analytics.cost import EXACT, ZERO, sweep
 from analytics.metrics.base import Metric
 from analytics.metrics.params import Param
 
-FIRST_READ = 64  # levels a side read first; more only when the size (or a venue alone) needs them
+FIRST_READ = 64  # levels read first; more only when the size needs them
 
 
 class CostToTrade(Metric):
@@ -43,10 +43,22 @@ class CostToTrade(Metric):
     def compute(self, book, trades=None, state=None, *, now=None):
         side, size, unit = self.params["side"], self.params["size"], self.params["unit"]
         book_side = "asks" if side == "buy" else "bids"
-        levels = enough_levels(book, book_side, size=size, unit=unit)
+        levels = enough(lambda n: book.levels(book_side, n), size=size, unit=unit)
         if not levels:
             return None
-        r = sweep(levels_by_side={book_side: levels}, side=side, size=size, unit=unit, mid=book.mid())
+        own = {}
+        for key in book.venues_in():
+            rows = enough(lambda n, key=key: book.venue_levels(key, book_side, n), size=size, unit=unit)
+            if _holds(rows, size=size, unit=unit):  # only a venue that fills alone can be the best single
+                own[key] = rows
+        r = sweep(
+            levels_by_side={book_side: levels},
+            side=side,
+            size=size,
+            unit=unit,
+            mid=book.mid(),
+            venue_levels=own,
+        )
         out = {
             "average_price": float(r["average_price"]),
             "filled_base": float(r["filled_base"]),
@@ -60,24 +72,19 @@ class CostToTrade(Metric):
         return out
 
 
-def enough_levels(book, side: str, *, size: Decimal, unit: str) -> list:
-    """The side's levels, read a few at a time, until the routed size and every venue alone can be
-    filled from them (or the side is read whole): a small size on a deep book reads a few levels."""
+def enough(read, *, size: Decimal, unit: str) -> list:
+    """`read(n)`'s rows (price, base qty, ...) best first, reading a few at a time until they hold
+    `size` or the side is read whole: a small size on a deep book costs a few levels, not the book."""
     n = FIRST_READ
     while True:
-        rows = book.levels(side, n)
-        if len(rows) < n or _fills_all(rows, size=size, unit=unit):
+        rows = read(n)
+        if len(rows) < n or _holds(rows, size=size, unit=unit):
             return rows
         n *= 4
 
 
-def _fills_all(rows, *, size: Decimal, unit: str) -> bool:
-    routed = ZERO
-    alone: dict[str, Decimal] = {}
-    for price, total, parts in rows:
-        routed = EXACT.add(routed, total if unit == "base" else EXACT.multiply(price, total))
-        for key, qty in parts.items():
-            alone[key] = EXACT.add(
-                alone.get(key, ZERO), qty if unit == "base" else EXACT.multiply(price, qty)
-            )
-    return routed >= size and all(v >= size for v in alone.values())
+def _holds(rows, *, size: Decimal, unit: str) -> bool:
+    room = ZERO
+    for row in rows:
+        room = EXACT.add(room, row[1] if unit == "base" else EXACT.multiply(row[0], row[1]))
+    return room >= size

@@ -34,6 +34,9 @@ def books(draw):
 
 
 sizes = st.decimals(min_value=D("0.0001"), max_value=D(500), places=4)
+fees = st.dictionaries(
+    st.sampled_from(KEYS), st.decimals(min_value=0, max_value=D("0.01"), places=4), max_size=3
+)
 
 
 def total(values) -> Decimal:
@@ -58,9 +61,9 @@ def test_allocations_sum_to_the_filled_size(book, side, size, unit):
 
 
 @settings(max_examples=300, deadline=None)
-@given(books(), st.sampled_from(["buy", "sell"]), sizes, st.sampled_from(["base", "quote"]))
-def test_routing_is_never_worse_than_the_best_single_venue(book, side, size, unit):
-    r = sweep(levels_by_side=book, side=side, size=size, unit=unit)
+@given(books(), st.sampled_from(["buy", "sell"]), sizes, st.sampled_from(["base", "quote"]), fees)
+def test_routing_is_never_worse_than_the_best_single_venue(book, side, size, unit, fee):
+    r = sweep(levels_by_side=book, side=side, size=size, unit=unit, fees=fee)
     for key, alone in r["per_venue"].items():
         if alone["fills"]:
             assert r["filled"]
@@ -93,3 +96,15 @@ def test_a_size_within_the_best_level_costs_the_best_price(book, side, unit):
     assert D(r["slippage_best_bps"]) == 0
     half = sweep(levels_by_side=book, side=side, size=size / 2, unit=unit)
     assert D(half["average_price"]) == price
+
+
+@settings(max_examples=200, deadline=None)
+@given(books(), st.sampled_from(["buy", "sell"]), sizes, st.sampled_from(["base", "quote"]), fees)
+def test_each_venue_alone_is_the_same_from_its_own_levels(book, side, size, unit, fee):
+    """A venue's own levels (what a ConsolidatedBook's venue_levels gives) sweep like its parts of
+    the consolidated levels, with or without taker fees."""
+    levels = book["asks" if side == "buy" else "bids"]
+    own = {k: [(p, parts[k]) for p, _, parts in levels if k in parts] for k in KEYS}
+    a = sweep(levels_by_side=book, side=side, size=size, unit=unit, fees=fee)
+    b = sweep(levels_by_side=book, side=side, size=size, unit=unit, fees=fee, venue_levels=own)
+    assert a == b
