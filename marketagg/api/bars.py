@@ -24,7 +24,7 @@ def bars(request, pair: selectors.PairInfo):
     metric = q.get("metric") or ""
     if not metric:
         raise params.BadParam(
-            "metric", "required (a metric name as in the live payload's metrics, e.g. spread_bps)"
+            "metric", "required (a metric name as in the live payload's metrics, e.g. spread.bps)"
         )
     if not METRIC_NAME.match(metric):
         raise params.BadParam("metric", f"{metric!r:.40} is not a metric name")
@@ -38,7 +38,9 @@ def bars(request, pair: selectors.PairInfo):
         raise params.BadParam("start", f"the range holds more than {BARS_MAX} {interval} bars; narrow it")
     from analytics.selectors import bars_in_range
 
-    rows = bars_in_range(pair=pair.pair, metric=metric, interval=interval, start=start, end=end)
+    rows = bars_in_range(pair=pair.pair, metric=metric, interval=interval, start=start, end=end).values(
+        "time", "open", "high", "low", "close", "mean", "count"
+    )
     return JsonResponse(
         {
             "pair": pair.pair,

@@ -154,12 +154,22 @@
       dl.appendChild(dt); dl.appendChild(dd);
     });
     const sel = $("history-metric");
-    const stored = Object.keys(msg.metrics || {});
+    // The stored series are named as analytics stores them: a number "label", a dict "label.field".
+    const stored = [];
+    Object.keys(msg.metrics || {}).forEach(function (k) {
+      const v = msg.metrics[k];
+      if (typeof v === "number") stored.push(k);
+      else if (v && typeof v === "object" && !Array.isArray(v)) {
+        Object.keys(v).forEach(function (f) { if (typeof v[f] === "number") stored.push(k + "." + f); });
+      }
+    });
     if (stored.length && sel.options.length !== stored.length) {
+      if (!sel.value && stored.indexOf("spread.bps") >= 0) sel.dataset.prefer = "spread.bps";
       const keep = sel.value;
       sel.innerHTML = "";
       stored.sort().forEach(function (k) { const o = document.createElement("option"); o.value = o.textContent = k; sel.appendChild(o); });
       if (keep && stored.indexOf(keep) >= 0) sel.value = keep;
+      else if (sel.dataset.prefer) sel.value = sel.dataset.prefer;
       history();
     }
   }
