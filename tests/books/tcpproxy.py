@@ -32,8 +32,15 @@ class TcpProxy:
 
     def close(self) -> None:
         self.cut()
+        self._call(self._finish())  # the pipes' tasks end here, not destroyed pending with the loop
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+    async def _finish(self) -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _listen(self) -> None:
         if self.server is None:

@@ -48,7 +48,7 @@ def test_a_restart_reads_past_every_damaged_record(instrument, make_writer, tmp_
     )
 
     writer = make_writer(spill_dir=spill_dir).start()
-    assert writer.flush(timeout=20), writer.stats()
+    assert writer.flush(timeout=60), writer.stats()
     stored = list(
         Trade.objects.filter(instrument=instrument).order_by("id").values_list("trade_id", flat=True)
     )

@@ -47,26 +47,34 @@ def test_a_full_disk_mid_batch_loses_that_batch_only(
     spill_dir = tmp_path / "spill"
     disk = FullDisk(monkeypatch, spill_dir / "ticks.spill")
     proxy.cut()
-    writer = make_writer(spill_dir=spill_dir, dsn=postgres_dsn(proxy.port), batch_size=batch).start()
-
+    # Once idle, the writer takes rows only when a whole batch is queued (no timed wake-up), and
+    # the first batch is queued before it starts: one batch, one line.
+    writer = make_writer(
+        spill_dir=spill_dir,
+        dsn=postgres_dsn(proxy.port),
+        batch_size=batch,
+        flush_interval=60,
+        retry_interval=2,
+    )
     kept = _batch(writer, instrument, 1, batch)
-    wait_for(lambda: writer.stats()["spilled"] == batch)
+    writer.start()
+    wait_for(lambda: writer.stats()["spilled"] == batch, timeout=60)
 
     disk.fill(room=300)  # the next batch stops in the middle of its line
     _batch(writer, instrument, batch + 1, batch)
-    wait_for(lambda: writer.stats()["dropped"] == batch)
+    wait_for(lambda: writer.stats()["dropped"] == batch, timeout=60)
     _batch(writer, instrument, 2 * batch + 1, batch)  # the disk is still full
-    wait_for(lambda: writer.stats()["dropped"] == 2 * batch)
+    wait_for(lambda: writer.stats()["dropped"] == 2 * batch, timeout=60)
     assert disk.partial >= 1 and disk.refused >= 1, "the disk never filled: the test proves nothing"
 
     disk.free()
     kept += _batch(writer, instrument, 3 * batch + 1, batch)
-    wait_for(lambda: writer.stats()["spilled"] == 2 * batch)
+    wait_for(lambda: writer.stats()["spilled"] == 2 * batch, timeout=60)
     lines = (spill_dir / "ticks.spill").read_bytes().splitlines()
     assert [len(json.loads(line)["r"]) for line in lines] == [batch, batch], "a torn record stayed"
 
     proxy.restore()
-    assert writer.flush(timeout=30), writer.stats()
+    assert writer.flush(timeout=60), writer.stats()
     stored = list(
         Trade.objects.filter(instrument=instrument).order_by("id").values_list("trade_id", flat=True)
     )
@@ -96,7 +104,7 @@ def test_a_full_disk_with_the_database_up_loses_nothing(instrument, make_writer,
     writer.start()
     for n in range(101, 1101):
         writer.submit("trade", trade_row(instrument.id, BASE + timedelta(seconds=n), n))
-    assert writer.flush(timeout=30), writer.stats()
+    assert writer.flush(timeout=60), writer.stats()
     stored = set(Trade.objects.filter(instrument=instrument).values_list("trade_id", flat=True))
     assert stored == {f"t{n}" for n in range(1, 1101)}
     assert writer.stats()["dropped"] == 0 and writer.stats()["written"] == 1100
