@@ -1,8 +1,11 @@
 """book_at rebuilds the exact venue book at any moment from stored snapshots and deltas.
 
-A random stream of level changes (with resync reloads, repeated timestamps and a depth limit that
-trims levels) goes through a live VenueBook and the TickRecorder; the book is copied after every
-change. book_at at random moments must equal the copy of the last change at or before them.
+An exchange book far deeper than its snapshots changes at random (levels near the top, at the
+boundary and past it, with resync reloads and repeated timestamps). A live VenueBook fed the
+snapshots (cut at a small limit: the boundary rule matters) and the diffs goes through the
+TickRecorder. The book expected after every change is computed here, independently of the
+VenueBook: the exchange's levels inside the last snapshot's boundary. book_at at random moments
+must equal the expectation of the last change at or before them.
 """
 
 from __future__ import annotations
@@ -18,20 +21,63 @@ from books.recorder import TickRecorder
 from books.selectors import BookNotAvailable, book_at
 
 pytestmark = [pytest.mark.backends, pytest.mark.django_db(transaction=True)]
+LIMIT = 6  # levels a side in a snapshot: small, so the exchange book is far deeper
+START = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)  # a pinned past moment: book_at refuses the future
 
 
-def _level(rng: random.Random, side: str) -> tuple[Decimal, Decimal]:
+def _price(rng: random.Random, side: str) -> Decimal:
     cents = rng.randint(9000, 9999) if side == "b" else rng.randint(10000, 10999)
-    qty = Decimal(0) if rng.random() < 0.3 else Decimal(rng.randint(1, 500_000)).scaleb(-4)
-    return Decimal(cents).scaleb(-2), qty
+    return Decimal(cents).scaleb(-2)
 
 
-def _full_side(rng: random.Random, side: str) -> list[tuple[Decimal, Decimal]]:
-    levels = {}
-    for _ in range(rng.randint(3, 15)):
-        p, _q = _level(rng, side)
-        levels[p] = Decimal(rng.randint(1, 9999)).scaleb(-3)
-    return list(levels.items())
+def _near_top(rng: random.Random, side: str, book: dict) -> Decimal:
+    """A price within a few levels of the top: where deletions open room inside the boundary."""
+    if not book:
+        return _price(rng, side)
+    ordered = sorted(book, reverse=side == "b")
+    return ordered[min(len(ordered) - 1, rng.randint(0, LIMIT + 2))]
+
+
+def _quantity(rng: random.Random) -> Decimal:
+    return Decimal(0) if rng.random() < 0.35 else Decimal(rng.randint(1, 500_000)).scaleb(-4)
+
+
+class Exchange:
+    def __init__(self, rng: random.Random) -> None:
+        self.book = {
+            side: {_price(rng, side): _quantity(rng) or Decimal(1) for _ in range(60)} for side in "ba"
+        }
+        self.boundary: dict[str, Decimal | None] = {"b": None, "a": None}
+
+    def snapshot(self) -> dict[str, list[tuple[Decimal, Decimal]]]:
+        out = {}
+        for side in "ba":
+            top = sorted(self.book[side], reverse=side == "b")[:LIMIT]
+            self.boundary[side] = top[-1] if len(top) == LIMIT else None
+            out[side] = [(p, self.book[side][p]) for p in top]
+        return out
+
+    def change(self, side: str, price: Decimal, qty: Decimal) -> None:
+        if qty:
+            self.book[side][price] = qty
+        else:
+            self.book[side].pop(price, None)
+
+    def known(self) -> dict[str, list[list[str]]]:
+        """What a client knows: every level inside the boundary, best first, as to_json gives it."""
+        out = {}
+        for side, key in (("b", "bids"), ("a", "asks")):
+            bound = self.boundary[side]
+            inside = [
+                p for p in self.book[side] if bound is None or (p >= bound if side == "b" else p <= bound)
+            ]
+            out[key] = [[_plain(p), _plain(self.book[side][p])] for p in sorted(inside, reverse=side == "b")]
+        return out
+
+
+def _plain(d: Decimal) -> str:
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -39,24 +85,39 @@ def test_book_at_equals_the_live_book_at_random_moments(seed, instrument, spec, 
     rng = random.Random(seed)
     writer = make_writer(batch_size=97).start()  # odd batches: one change's rows span two batches
     recorder = TickRecorder(writer=writer, snapshot_interval=1.0)
-    book = VenueBook(venue="binance", symbol=instrument.symbol, depth=6)  # small: trimming matters
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    book = VenueBook(venue="binance", symbol=instrument.symbol, depth=LIMIT)  # depth deletes nothing
+    exchange = Exchange(rng)
+    start = START
     ts = start.timestamp()
     history: list[tuple[float, dict]] = []
     sequence = 0
+    past_boundary = 0
     for i in range(400):
         ts += rng.choice([0.0, 0.0, 0.05, 0.1, 0.3, 0.7, 1.3])  # repeats: several changes per instant
         sequence += rng.randint(1, 3)
         if i == 0 or rng.random() < 0.02:
-            bids, asks = _full_side(rng, "b"), _full_side(rng, "a")
-            book.load_snapshot(bids=bids, asks=asks, sequence=sequence, at=ts)
-            recorder.book_changed(spec, book, ts=ts, bids=bids, asks=asks, snapshot=True)
+            snap = exchange.snapshot()
+            book.load_snapshot(bids=snap["b"], asks=snap["a"], sequence=sequence, at=ts, limit=LIMIT)
+            recorder.book_changed(spec, book, ts=ts, bids=snap["b"], asks=snap["a"], snapshot=True)
         else:
-            bids = [_level(rng, "b") for _ in range(rng.randint(0, 4))]
-            asks = [_level(rng, "a") for _ in range(rng.randint(0, 4))]
-            book.apply(bids=bids, asks=asks, sequence=sequence, at=ts)
-            recorder.book_changed(spec, book, ts=ts, bids=bids, asks=asks, snapshot=False)
-        history.append((ts, book.to_json()))
+            diff = {"b": [], "a": []}
+            for _ in range(rng.randint(0, 4)):
+                side = rng.choice("ba")
+                price = _near_top(rng, side, exchange.book[side]) if rng.random() < 0.5 else _price(rng, side)
+                qty = _quantity(rng)
+                exchange.change(side, price, qty)
+                diff[side].append((price, qty))
+                bound = exchange.boundary[side]
+                past_boundary += bound is not None and (price < bound if side == "b" else price > bound)
+            book.apply(bids=diff["b"], asks=diff["a"], sequence=sequence, at=ts)
+            recorder.book_changed(spec, book, ts=ts, bids=diff["b"], asks=diff["a"], snapshot=False)
+        expected = exchange.known()
+        assert book.to_json() == expected, (
+            f"the live book differs from the exchange's known levels at step {i}"
+        )
+        history.append((ts, expected))
+    assert past_boundary > 20, "the scenario must send diffs past the boundary"
+    assert max(len(state["bids"]) for _, state in history) > LIMIT, "inside the boundary, more than LIMIT"
     assert writer.flush(timeout=20), writer.stats()
     assert writer.stats()["refused"] == 0
 
