@@ -105,7 +105,9 @@ class BookConsumer(AsyncWebsocketConsumer):
         self.bucket = Bucket(FLOOD_RATE, FLOOD_BURST)
         self.interval = 1.0 / max(0.1, float(settings.MARKETAGG["WS_MAX_HZ"]))
         if not _pages_open(self.scope):
-            await self.close(code=CLOSE_LOGIN)
+            # Accepted, then closed with a code the page can explain ("log in to see live data").
+            await self.accept()
+            await self.close(code=CLOSE_LOGIN, reason="login required")
             return
         self.pair = self.scope["url_route"]["kwargs"]["pair"]
         if await database_sync_to_async(selectors.pair)(self.pair) is None:
@@ -210,7 +212,9 @@ class StatusConsumer(AsyncWebsocketConsumer):
         self.counted = False
         self.ticker: asyncio.Task | None = None
         if not _pages_open(self.scope):
-            await self.close(code=CLOSE_LOGIN)
+            # Accepted, then closed with a code the page can explain ("log in to see live data").
+            await self.accept()
+            await self.close(code=CLOSE_LOGIN, reason="login required")
             return
         group = settings.MARKETAGG["STATUS_GROUP"]
         await self.channel_layer.group_add(group, self.channel_name)

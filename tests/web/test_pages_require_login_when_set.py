@@ -4,7 +4,7 @@ live sockets refuse them; a logged-in user sees everything. The admin always nee
 import pytest
 from django.contrib.auth.models import User
 
-from tests.web.sockets import connect
+from tests.web.sockets import closed_with, connect
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_a_logged_in_user_sees_the_pages(client, seeded, login_required):
 async def test_the_sockets_refuse_anonymous_visitors(seeded, layer, login_required):
     for path in ("/ws/book/BTC-USDT/", "/ws/status/"):
         client, connected = await connect(path)
-        assert not connected
+        assert await closed_with(client) == 4401
 
 
 def test_admin_needs_staff_and_links_to_the_pages(client, seeded):
