@@ -13,19 +13,19 @@ PAIRS = ("BTC-USDT", "ETH-USDT")
 
 
 def seed(apps, schema_editor):
-    MetricConfig = apps.get_model("analytics", "MetricConfig")
+    rows = apps.get_model("analytics", "MetricConfig").objects.using(schema_editor.connection.alias)
     for pair in PAIRS:
         for metric, params in DEFAULTS:
-            MetricConfig.objects.get_or_create(
+            rows.get_or_create(
                 pair=pair, label=metric, defaults={"metric": metric, "params": params, "enabled": True}
             )
 
 
 def unseed(apps, schema_editor):
-    MetricConfig = apps.get_model("analytics", "MetricConfig")
+    rows = apps.get_model("analytics", "MetricConfig").objects.using(schema_editor.connection.alias)
     for pair in PAIRS:
         for metric, params in DEFAULTS:
-            MetricConfig.objects.filter(pair=pair, label=metric, metric=metric, params=params).delete()
+            rows.filter(pair=pair, label=metric, metric=metric, params=params).delete()
 
 
 class Migration(migrations.Migration):
