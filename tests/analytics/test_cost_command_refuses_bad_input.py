@@ -43,11 +43,14 @@ def run(*args: str) -> dict:
         (("ETH-USDT", "buy", "1"), "has no consolidated:ETH-USDT entry; consolidated pairs in it: BTC-USDT"),
         (("BTC-USDT", "buy", "1", "--fee", "binance"), "--fee takes VENUE=FRACTION"),
         (("BTC-USDT", "buy", "1", "--fee", "binance=1.5"), "--fee takes VENUE=FRACTION"),
+        (("BTC-USDT", "buy", "1", "--at", "yesterday"), "--at must be an ISO 8601 time"),
+        (("BTC-USDT", "buy", "1", "--at", "2999-01-01T00:00:00Z"), "is in the future"),
     ],
 )
 def test_bad_input_is_refused_with_the_reason(book_file, args, message):
+    source = () if "--at" in args else ("--books-file", str(book_file))
     with pytest.raises(CommandError, match=message.replace("[", r"\[")):
-        run(*args, "--books-file", str(book_file))
+        run(*args, *source)
 
 
 def test_damaged_or_missing_books_file(tmp_path, book_file):

@@ -32,7 +32,10 @@ def parse_time(text: str) -> datetime:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise CommandError(f"--at must be an ISO 8601 time like 2026-11-29T04:00:00Z, got {text!r}") from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    if at > datetime.now(UTC):
+        raise CommandError(f"--at {text} is in the future: the stored history ends now")
+    return at
 
 
 class Command(BaseCommand):
@@ -63,6 +66,7 @@ class Command(BaseCommand):
             size = parse_size(options["size"])
         except BadOrder as exc:
             raise CommandError(f"bad {exc.param}: {exc.reason}") from None
+        at = parse_time(options["at"]) if options["at"] else None  # refused before any database read
         fees: dict[str, Decimal] = {}
         try:
             if options["books_file"]:
@@ -70,8 +74,8 @@ class Command(BaseCommand):
             else:
                 if not options["no_fees"]:
                     fees.update(taker_fees())
-                if options["at"]:
-                    levels = from_history(pair=pair, at=parse_time(options["at"]))
+                if at is not None:
+                    levels = from_history(pair=pair, at=at)
                 else:
                     levels = self._live(pair)
         except (NoBook, BadBook) as exc:
