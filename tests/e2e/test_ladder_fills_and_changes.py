@@ -1,6 +1,7 @@
 """The live book page fills its ladder from the WebSocket and keeps changing; depth and grouping
 apply; the run writes the README's screenshot (docs/screenshot.png)."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def test_ladder_fills_then_changes(page, site):
         timeout=10_000,
     )
     expect(page.locator('#metrics dd[data-metric="mid"]')).not_to_have_text("–")
-    page.wait_for_timeout(300)  # let the charts draw once more for the picture
+    expect(page.locator("#rate")).not_to_have_text("0")  # a second of updates counted
+    # The history chart reads the stored 1 s bars through the API.
+    expect(page.locator("#history-note")).to_have_text(re.compile(r"^\d+ stored bars of "), timeout=30_000)
     page.screenshot(path=str(SCREENSHOT), full_page=False)
     assert SCREENSHOT.stat().st_size > 10_000
 

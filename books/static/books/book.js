@@ -111,7 +111,7 @@
     if (!c) { el.hidden = true; return; }
     el.hidden = false;
     el.textContent = "Crossed book: bid " + c.bid + " on " + c.bid_venue + " above ask " + c.ask + " on " + c.ask_venue +
-      " · size " + c.size + " · " + parseFloat(c.bps).toFixed(2) + " bps";
+      " · size " + fmtQty(c.size) + " · " + parseFloat(c.bps).toFixed(2) + " bps";
   }
   function legend(msg) {
     const el = $("legend"); el.innerHTML = "";
@@ -142,9 +142,11 @@
     if (bids.length && asks.length) {
       const b = parseFloat(bids[0][0]), a = parseFloat(asks[0][0]), qb = parseFloat(bids[0][1]), qa = parseFloat(asks[0][1]);
       const sb = bids.reduce(function (s, l) { return s + parseFloat(l[1]); }, 0), sa = asks.reduce(function (s, l) { return s + parseFloat(l[1]); }, 0);
-      const derived = { "mid": (a + b) / 2, "spread": a - b, "spread_bps": 1e4 * (a - b) / ((a + b) / 2),
+      const derived = { "mid": (a + b) / 2, "spread.abs": a - b, "spread.bps": 1e4 * (a - b) / ((a + b) / 2),
         "microprice": (b * qa + a * qb) / (qa + qb), "imbalance (shown levels)": (sb - sa) / (sb + sa) };
-      Object.keys(derived).forEach(function (k) { if (!(k in values)) values[k] = derived[k]; });
+      const base = function (k) { return k.split(".")[0].split(" ")[0]; };
+      const have = Object.keys(values).map(base);
+      Object.keys(derived).forEach(function (k) { if (have.indexOf(base(k)) < 0) values[k] = derived[k]; });
     }
     const dl = $("metrics"), names = Object.keys(values).sort();
     dl.innerHTML = "";
@@ -188,7 +190,9 @@
     if (!bids.length || !asks.length) return;
     function cum(levels) { let c = 0; return levels.map(function (l) { c += parseFloat(l[1]); return [parseFloat(l[0]), c]; }); }
     const cb = cum(bids), ca = cum(asks);
-    const lo = cb[cb.length - 1][0], hi = ca[ca.length - 1][0];
+    // Lowest to highest price shown, also when the book is crossed (bids above asks).
+    const prices = cb.concat(ca).map(function (p) { return p[0]; });
+    const lo = Math.min.apply(null, prices), hi = Math.max.apply(null, prices);
     const top = Math.max(cb[cb.length - 1][1], ca[ca.length - 1][1]);
     const x = function (p) { return pad + (g.w - 2 * pad) * (p - lo) / ((hi - lo) || 1); };
     const y = function (q) { return g.h - pad - (g.h - 2 * pad) * q / (top || 1); };
