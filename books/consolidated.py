@@ -22,7 +22,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
-from books.consolidated_levels import SUMS, BookSide, apply_changes, crossing_size, drop_trimmed, take
+from books.consolidated_levels import (
+    SUMS,
+    BookSide,
+    apply_changes,
+    crossing_size,
+    drop_trimmed,
+    json_row,
+    take,
+)
 from books.conversion import ConversionError, Converter, converter_for, pair_of, quote_of
 from books.numbers import ZERO, plain
 from books.orderbook import BookState, VenueBook
@@ -198,7 +206,23 @@ class ConsolidatedBook:
         return best
 
     def to_json(self, depth: int | None = None, group: Decimal | None = None) -> dict[str, list]:
-        """The books-file shape: [[price, total, {key: qty}], ...] as plain decimal strings, best first."""
+        """The books-file shape: [[price, total, {key: qty}], ...] as plain decimal strings, best first.
+
+        Ungrouped rows come from each level's cached row (rebuilt only where the level changed):
+        the publisher reads the full depth several times a second. Rows are shared: never mutate them.
+        """
+        if group is None:
+            out = {}
+            for side in SIDES:
+                book_side = self._side(side)
+                levels = book_side.levels
+                rows = []
+                for p in book_side.ordered():
+                    if depth is not None and len(rows) >= depth:
+                        break
+                    rows.append(json_row(p, levels[p]))
+                out[side] = rows
+            return out
         return {
             side: [
                 [plain(p), plain(total), {k: plain(q) for k, q in sorted(by.items())}]

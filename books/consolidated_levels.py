@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sortedcontainers import SortedList
 
 from books.conversion import DIVISION
-from books.numbers import ZERO
+from books.numbers import ZERO, plain
 from books.orderbook import Side
 
 if TYPE_CHECKING:
@@ -23,11 +23,36 @@ SUMS = Context(prec=60)
 
 
 class Level:
-    __slots__ = ("total", "by")
+    """One consolidated price: its total and each member's part. `row` caches the level's JSON
+    row for publishing (most levels do not change between two publications); any change clears it."""
+
+    __slots__ = ("total", "by", "row")
 
     def __init__(self, total: Decimal, by: dict[str, Decimal]) -> None:
         self.total = total
         self.by = by
+        self.row: list | None = None
+
+
+def json_row(p: Decimal, level: Level) -> list:
+    row = level.row
+    if row is None:
+        row = level.row = [
+            fast_plain(p),
+            fast_plain(level.total),
+            {k: fast_plain(q) for k, q in sorted(level.by.items())},
+        ]
+    return row
+
+
+def fast_plain(d: Decimal) -> str:
+    """books.numbers.plain, faster where str() has no exponent (nearly always): same output."""
+    text = str(d)
+    if "E" in text:
+        return plain(d)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
 
 
 class BookSide:
@@ -84,6 +109,7 @@ def apply_changes(book_side: BookSide, mine: dict, member: Member, changes, venu
             else:
                 level.total += new
                 level.by[key] = new
+                level.row = None
         elif not new:
             del mine[p]
             take(book_side, key, p, old)
@@ -92,6 +118,7 @@ def apply_changes(book_side: BookSide, mine: dict, member: Member, changes, venu
             level = levels[p]
             level.total = level.total - old + new
             level.by[key] = new
+            level.row = None
 
 
 def take(book_side: BookSide, key: str, p: Decimal, q: Decimal) -> None:
@@ -100,6 +127,7 @@ def take(book_side: BookSide, key: str, p: Decimal, q: Decimal) -> None:
     del by[key]
     if by:
         level.total -= q
+        level.row = None
     else:
         del book_side.levels[p]
         book_side.prices.remove(p)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from books.consolidated import ConsolidatedBook, ConsolidatedBooks
+from books.consolidated_levels import fast_plain
 from books.numbers import plain
 from marketagg.logging import get_logger
 
@@ -108,9 +109,43 @@ def crossed_json(crossed: dict | None) -> dict | None:
     return {k: plain(v) if isinstance(v, Decimal) else v for k, v in crossed.items()}
 
 
-def build_payload(*, book: ConsolidatedBook, metrics: dict | None = None, now: float | None = None) -> dict:
+class VenueRows:
+    """Each member's venue book as JSON rows, rebuilt only where a level changed since the last
+    publication (a changed level holds a new quantity object), so publishing the full depth of
+    every venue several times a second stays cheap on the event loop."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], dict[Decimal, tuple[Decimal, list]]] = {}
+
+    def book_json(self, key: str, venue_book) -> dict[str, list]:
+        out = {}
+        for side_name, side in (("bids", venue_book.bids), ("asks", venue_book.asks)):
+            old = self._rows.get((key, side_name), {})
+            new: dict[Decimal, tuple[Decimal, list]] = {}
+            levels = side.levels
+            rows = []
+            for p in reversed(side.prices) if side.descending else side.prices:
+                q = levels[p]
+                cached = old.get(p)
+                if cached is None or cached[0] is not q:
+                    cached = (q, [fast_plain(p), fast_plain(q)])
+                new[p] = cached
+                rows.append(cached[1])
+            self._rows[(key, side_name)] = new
+            out[side_name] = rows
+        return out
+
+
+def build_payload(
+    *,
+    book: ConsolidatedBook,
+    metrics: dict | None = None,
+    now: float | None = None,
+    rows: VenueRows | None = None,
+) -> dict:
     """The live store's full payload of one pair (docs/architecture.md, "Live store")."""
     members = [book.members[k] for k in sorted(book.members)]
+    rows = rows if rows is not None else VenueRows()
     return {
         "pair": book.pair,
         "ts": book.updated_at,
@@ -120,7 +155,9 @@ def build_payload(*, book: ConsolidatedBook, metrics: dict | None = None, now: f
         "members": [m.as_dict() for m in members],
         "quotes": sorted(book.quotes),
         "crossed": crossed_json(book.crossed()),
-        "venues": {m.key: m.book.to_json() for m in members if m.included and m.book is not None},
+        "venues": {
+            m.key: rows.book_json(m.key, m.book) for m in members if m.included and m.book is not None
+        },
         "metrics": metrics or {},
     }
 
@@ -168,6 +205,7 @@ class LivePublisher:
         self._membership_seen: dict[str, int] = {}
         self._last: dict[str, float] = {}
         self._wake = asyncio.Event()
+        self._rows = VenueRows()
         books.add_listener(self.changed)
 
     def changed(self, pair: str, book: ConsolidatedBook, now: float) -> None:
@@ -208,7 +246,7 @@ class LivePublisher:
             return
         self._membership_seen[pair] = book.membership_version
         try:
-            payload = build_payload(book=book, metrics=self._metrics(pair, book))
+            payload = build_payload(book=book, metrics=self._metrics(pair, book), rows=self._rows)
             if self.store.blocking:
                 await asyncio.to_thread(self.store.put, pair, payload)
             else:

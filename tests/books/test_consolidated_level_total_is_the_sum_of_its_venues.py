@@ -2,6 +2,7 @@
 each consolidated level's total equals the exact sum of its venue contributions, and the whole
 book equals the live venue books converted independently."""
 
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -28,4 +29,11 @@ def test_each_level_total_is_the_sum_of_its_venue_contributions(steps):
                 assert Fraction(total) == sum(map(Fraction, by.values())), f"{side} {price}: {total} != {by}"
             expected = expected_book(venues.live_members())[side]
             assert [(p, Fraction(t), by) for p, t, by in rows] == expected, f"after {step}"
+            # The published JSON (rows cached per level) says the same, as exact decimal strings.
+            written = [
+                (Decimal(p), Fraction(Decimal(t)), {k: Decimal(q) for k, q in by.items()})
+                for p, t, by in book.to_json()[side]
+            ]
+            assert written == expected, f"to_json after {step}"
+            assert all("E" not in p + t for p, t, _ in book.to_json()[side])
         assert set(book.venues_in()) == set(venues.live_members())
