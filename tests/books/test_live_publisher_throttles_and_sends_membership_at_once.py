@@ -77,6 +77,11 @@ async def test_changes_are_published_at_most_hz_times_a_second():
             "bids": [["99.5", "995"]],
             "asks": [["100.5", "1005"]],
         }
+        assert full["venues"]["binance:BTCUSDT"]["bids"][:2] == [
+            ["99", "200"],
+            ["98", "1"],
+        ]  # rows follow changes
+        assert len(full["venues"]["binance:BTCUSDT"]["asks"]) == 300
         assert [m["key"] for m in full["members"]] == ["binance:BTCUSDT", "deribit:BTC-PERPETUAL"]
         assert full["quotes"] == ["USD", "USDT"]
         assert store.pairs() == ["BTC-USDT"]
