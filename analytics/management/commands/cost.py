@@ -127,10 +127,10 @@ def table(r: dict) -> str:
         f"  slippage        {r['slippage_bps']} bps vs mid, {r['slippage_best_bps']} bps vs best {r['best_price']}",
         "  fees            " + (f"applied: {r['fee_rule']}" if r["fees_applied"] else "none"),
         "",
-        f"  {'routed to':<32} {'base':>28} {'quote':>32}",
+        f"  {'routed to':<32} {'base':>30} {'quote':>38}",
     ]
     for key, base in r["allocations"].items():
-        lines.append(f"  {key:<32} {base:>28} {r['allocation_quote'][key]:>32}")
+        lines.append(f"  {key:<32} {base:>30} {r['allocation_quote'][key]:>38}")
     lines += ["", f"  {'alone':<32} {'fills':>5} {'average price':>30} {'filled base':>30}"]
     for key, v in r["per_venue"].items():
         avg = v["average_price"] or "-"
