@@ -26,7 +26,7 @@ from books.consolidated_levels import (
     SUMS,
     BookSide,
     apply_changes,
-    crossing_size,
+    best_crossing,
     drop_trimmed,
     json_row,
     take,
@@ -177,33 +177,7 @@ class ConsolidatedBook:
         `size` is the base quantity that trades across it (the bidder's levels above the asker's
         levels, matched best first); `bps` = (bid - ask) / ask x 10,000. None when not crossed.
         """
-        included = [m for m in self.members.values() if m.included]
-        best = None
-        for buyer in included:  # the member whose bid is high
-            bid = buyer.book.bids.best()
-            if bid is None:
-                continue
-            for seller in included:
-                ask = seller.book.asks.best()
-                if seller is buyer or ask is None or not bid > ask:
-                    continue
-                with localcontext(SUMS):
-                    bps = (bid - ask) / ask * 10000
-                if best is None or bps > best["bps"]:
-                    best = {
-                        "bid_venue": buyer.key,
-                        "ask_venue": seller.key,
-                        "bid": bid,
-                        "ask": ask,
-                        "size": crossing_size(
-                            buyer.bids,
-                            reversed(buyer.book.bids.prices),
-                            seller.asks,
-                            iter(seller.book.asks.prices),
-                        ),
-                        "bps": bps.quantize(Decimal("0.0001")),
-                    }
-        return best
+        return best_crossing([m for m in self.members.values() if m.included])
 
     def to_json(self, depth: int | None = None, group: Decimal | None = None) -> dict[str, list]:
         """The books-file shape: [[price, total, {key: qty}], ...] as plain decimal strings, best first.
@@ -353,13 +327,18 @@ class ConsolidatedBooks:
     # ---- FeedSink --------------------------------------------------------------------------------
     def book_changed(self, spec, book, *, ts, bids, asks, snapshot) -> None:
         where = self._where.get(spec.key)
-        if where is None or (where[1].spec is not spec and where[1].spec != spec):
-            # An instrument we were not told of, or whose metadata changed: (re)join with this spec.
-            if where is not None:
-                self._drop(spec.key, ts)
-            where = self._adopt(spec)
-            if where is None:
-                return
+        if where is None or where[1].spec is not spec:
+            if where is not None and where[1].spec == spec:
+                where[
+                    1
+                ].spec = spec  # the same instrument from a reloaded list: compare by identity next time
+            else:
+                # An instrument we were not told of, or whose metadata changed: (re)join with this spec.
+                if where is not None:
+                    self._drop(spec.key, ts)
+                where = self._adopt(spec)
+                if where is None:
+                    return
         cbook, member = where
         member.book = book
         if member.converter is None or member.state == "disabled":

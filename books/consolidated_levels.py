@@ -163,6 +163,36 @@ def drop_trimmed(book_side: BookSide, mine: dict, key: str, venue_side: Side) ->
         take(book_side, key, p, mine.pop(p))
 
 
+def best_crossing(included: list[Member]) -> dict | None:
+    """ConsolidatedBook.crossed() over the members in the book (see there)."""
+    best = None
+    for buyer in included:  # the member whose bid is high
+        bid = buyer.book.bids.best()
+        if bid is None:
+            continue
+        for seller in included:
+            ask = seller.book.asks.best()
+            if seller is buyer or ask is None or not bid > ask:
+                continue
+            with localcontext(SUMS):
+                bps = (bid - ask) / ask * 10000
+            if best is None or bps > best["bps"]:
+                best = {
+                    "bid_venue": buyer.key,
+                    "ask_venue": seller.key,
+                    "bid": bid,
+                    "ask": ask,
+                    "size": crossing_size(
+                        buyer.bids,
+                        reversed(buyer.book.bids.prices),
+                        seller.asks,
+                        iter(seller.book.asks.prices),
+                    ),
+                    "bps": bps.quantize(Decimal("0.0001")),
+                }
+    return best
+
+
 def crossing_size(bids: dict, bid_prices, asks: dict, ask_prices) -> Decimal:
     """Base quantity matched between one member's bids and another's asks while bid > ask.
 
