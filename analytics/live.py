@@ -20,6 +20,7 @@ from django.conf import settings
 
 from analytics.bars import SecondBars
 from analytics.metrics import Metric, ParamError, TradeRecord, get_metric
+from analytics.metrics.base import BookView
 from books.conversion import ConversionError, converter_for
 
 log = logging.getLogger("analytics.live")
@@ -135,10 +136,11 @@ class LiveMetrics:
         if last is not None and 0 <= now - last[0] < 1.0 / self.hz:
             return last[1]
         trades = self._recent_trades(pair, now)
+        view = BookView(book)  # one walk of each side shared by the pair's metrics
         out: dict[str, object] = {}
         for run in running:
             try:
-                value = run.metric.compute(book, trades, run.state, now=now)
+                value = run.metric.compute(view, trades, run.state, now=now)
             except Exception:  # one metric's bug must not cost the others
                 self.failures += 1
                 log.exception("metric failed", extra={"pair": pair, "metric": run.key})

@@ -76,14 +76,43 @@ def mid_of(book) -> float | None:
 
 def levels_within(book, side: str, *, bps: float, mid: float) -> list[tuple[Decimal, Decimal, dict]]:
     """The side's levels whose price is within `bps` of `mid` (bids at or above mid x (1 - bps),
-    asks at or below mid x (1 + bps)), best first. Reads a few levels first and more only when the
-    band reaches past them, so a narrow band on a deep book costs a few levels, not the book."""
+    asks at or below mid x (1 + bps)), best first. Reads a few levels first and then about as many
+    as the band needs (guessed from the price span of those read), so a narrow band on a deep book
+    costs a few levels, not the book."""
     limit = mid * (1 - bps / BPS) if side == "bids" else mid * (1 + bps / BPS)
     inside = (lambda p: p >= limit) if side == "bids" else (lambda p: p <= limit)
     n = 64
     while True:
         rows = book.levels(side, n)
-        out = [row for row in rows if inside(float(row[0]))]
-        if len(out) < len(rows) or len(rows) < n:
-            return out
-        n *= 4
+        if len(rows) < n or not inside(float(rows[-1][0])):
+            return [row for row in rows if inside(float(row[0]))]
+        first, last = float(rows[0][0]), float(rows[-1][0])
+        span = abs(last - first)
+        guess = int(n * abs(limit - first) / span * 1.25) + 16 if span > 0 else n * 4
+        n = max(guess, n * 2)
+
+
+class BookView:
+    """One computation's view of a book: `levels` reads are kept and sliced for the next metric,
+    so the metrics of one pair walk each side once between them. Everything else is the book's."""
+
+    __slots__ = ("_book", "_rows")
+
+    def __init__(self, book) -> None:
+        self._book = book
+        self._rows: dict[str, tuple[int | None, list]] = {}
+
+    def levels(self, side: str, n: int | None = None, group=None):
+        if group is not None:
+            return self._book.levels(side, n, group)
+        kept = self._rows.get(side)
+        if kept is not None:
+            asked, rows = kept
+            if asked is None or (n is not None and (n <= len(rows) or len(rows) < asked)):
+                return rows if n is None else rows[:n]
+        rows = self._book.levels(side, n)
+        self._rows[side] = (n, rows)
+        return rows
+
+    def __getattr__(self, name: str):
+        return getattr(self._book, name)
