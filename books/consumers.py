@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from decimal import Decimal
 
 from asgiref.sync import sync_to_async
@@ -100,10 +100,13 @@ class BookConsumer(AsyncWebsocketConsumer):
         self.counted = self.joined = False
         self.pending: dict | None = None
         self.flusher: asyncio.Task | None = None
-        self.last_sent = 0.0
+        # Send times of the last WS_MAX_HZ messages: a new one may go when the oldest is a second
+        # old. At most WS_MAX_HZ in any second, without making a message wait for the jitter of
+        # the one before it (a fixed 1/WS_MAX_HZ gap would).
+        self.sent: deque[float] = deque()
         self.depth, self.group = DEPTH_DEFAULT, None
         self.bucket = Bucket(FLOOD_RATE, FLOOD_BURST)
-        self.interval = 1.0 / max(0.1, float(settings.MARKETAGG["WS_MAX_HZ"]))
+        self.per_second = max(1, int(settings.MARKETAGG["WS_MAX_HZ"]))
         if not _pages_open(self.scope):
             # Accepted, then closed with a code the page can explain ("log in to see live data").
             await self.accept()
@@ -154,12 +157,19 @@ class BookConsumer(AsyncWebsocketConsumer):
 
     # ---- from the feed process (through the pair's relay) --------------------------------
     def deliver(self, payload: dict) -> None:
-        """The newest payload: sent now if the last send is 1/WS_MAX_HZ old, else when it is."""
+        """The newest payload: sent now, or as soon as the per-second cap allows."""
         if self.pending is not None:
             WS_COALESCED.inc()
         self.pending = payload
         if self.flusher is None:
-            wait = max(0.0, self.last_sent + self.interval - time.monotonic())
+            now = time.monotonic()
+            wait = 0.0
+            if self.sent:
+                # No burst either: at least half the even spacing after the previous message.
+                wait = self.sent[-1] + 0.5 / self.per_second - now
+            if len(self.sent) >= self.per_second:
+                wait = max(wait, self.sent[0] + 1.0 - now)
+            wait = max(0.0, wait)
             self.flusher = asyncio.get_running_loop().create_task(self._flush_later(wait))
 
     async def _flush_later(self, wait: float) -> None:
@@ -172,7 +182,9 @@ class BookConsumer(AsyncWebsocketConsumer):
         payload, self.pending = self.pending, None
         if payload is None:
             return
-        self.last_sent = time.monotonic()
+        self.sent.append(time.monotonic())
+        while len(self.sent) > self.per_second:
+            self.sent.popleft()
         text = RENDERER.text(payload, depth=self.depth, group=self.group)
         now = time.time()
         await self.send(text_data=f'{{"sent_at":{now:.6f},' + text[1:])

@@ -160,7 +160,7 @@ MARKETAGG = {
     # Web: the live pages (and their WebSockets and the data API) need a login when true.
     "PAGES_REQUIRE_LOGIN": env.bool("MARKETAGG_PAGES_REQUIRE_LOGIN", default=False),
     # Most book messages a browser gets per second (newer updates replace unsent ones).
-    "WS_MAX_HZ": env.float("MARKETAGG_WS_MAX_HZ", default=10.0),
+    "WS_MAX_HZ": env.int("MARKETAGG_WS_MAX_HZ", default=10),
     # Consolidated books: most live publications per pair per second, levels a side pushed.
     "PUBLISH_HZ": env.float("MARKETAGG_PUBLISH_HZ", default=10.0),
     "PUBLISH_DEPTH": env.int("MARKETAGG_PUBLISH_DEPTH", default=200),
