@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,9 +40,13 @@ class ConfigSpec:
 
 @dataclass
 class _Running:
-    key: str
+    spec: ConfigSpec
     metric: Metric
     state: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
 
 
 def load_configs() -> dict[str, list[ConfigSpec]]:
@@ -92,26 +97,72 @@ class LiveMetrics:
         self.refused: list[str] = []
         self._running: dict[str, list[_Running]] = {}
         self._trade_window: dict[str, float] = {}
-        for pair, specs in configs.items():
-            for spec in specs:
-                try:
-                    metric = get_metric(spec.metric)(**(spec.params or {}))
-                except ParamError as exc:
-                    self.refused.append(f"{pair} {spec.key}: {exc}")
-                    log.error("metric config left out: %s %s: %s", pair, spec.key, exc)
-                    continue
-                self._running.setdefault(pair, []).append(_Running(spec.key, metric))
-                window = metric.params.get("window") if metric.needs_trades else None
-                if window:
-                    self._trade_window[pair] = max(self._trade_window.get(pair, 0.0), float(window))
         self._trades: dict[str, deque[TradeRecord]] = {}
         self._converters: dict[str, object] = {}
         self._last: dict[str, tuple[float, dict]] = {}
         self.computed = 0
         self.failures = 0
+        self._pending: dict[str, list[ConfigSpec]] | None = None
+        self._loaded = configs
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self.refresh(configs)
+
+    def refresh(self, configs: dict[str, list[ConfigSpec]]) -> None:
+        """Run these configs from now on (on the event loop). A config unchanged keeps its state
+        (OFI's last quotes, the volatility's samples); a changed or new one starts afresh."""
+        old = {run.spec.pair + "\0" + run.spec.key: run for runs in self._running.values() for run in runs}
+        running: dict[str, list[_Running]] = {}
+        windows: dict[str, float] = {}
+        refused = []
+        for pair, specs in configs.items():
+            for spec in specs:
+                run = old.get(pair + "\0" + spec.key)
+                if run is None or run.spec != spec:
+                    try:
+                        run = _Running(spec, get_metric(spec.metric)(**(spec.params or {})))
+                    except ParamError as exc:
+                        refused.append(f"{pair} {spec.key}: {exc}")
+                        log.error("metric config left out: %s %s: %s", pair, spec.key, exc)
+                        continue
+                running.setdefault(pair, []).append(run)
+                window = run.metric.params.get("window") if run.metric.needs_trades else None
+                if window:
+                    windows[pair] = max(windows.get(pair, 0.0), float(window))
+        self._running, self._trade_window, self.refused = running, windows, refused
+        self._last.clear()  # the next compute shows the change at once
+
+    def watch(self, *, every: float) -> LiveMetrics:
+        """Re-read the enabled MetricConfig rows every `every` seconds in a thread of its own (an
+        admin's change applies without a restart); the change is taken up by the next compute."""
+        if self._watcher is None:
+            self._watcher = threading.Thread(
+                target=self._watch, args=(every,), name="metric-configs", daemon=True
+            )
+            self._watcher.start()
+        return self
+
+    def _watch(self, every: float) -> None:
+        from django.db import connections
+
+        try:
+            while not self._stop.wait(every):
+                try:
+                    configs = load_configs()
+                except Exception:  # the database away: keep running what we have
+                    log.warning("metric configs could not be read; keeping the running ones", exc_info=True)
+                    connections.close_all()
+                    continue
+                if configs != self._loaded:
+                    self._loaded = configs
+                    self._pending = configs  # one reference swap: the loop picks it up
+        finally:
+            connections.close_all()  # this thread's connection, never left open
 
     @classmethod
-    def from_database(cls, *, store_bars: bool | None = None, **kwargs) -> LiveMetrics:
+    def from_database(
+        cls, *, store_bars: bool | None = None, reload_every: float | None = None, **kwargs
+    ) -> LiveMetrics:
         """Built from the enabled MetricConfig rows; with a started writer of metric bars when
         `store_bars` (default: MARKETAGG STORE_METRIC_BARS and STORE_TICKS). Database work: call it
         off the event loop."""
@@ -123,12 +174,18 @@ class LiveMetrics:
             from books.writer import TickWriter
 
             writer = TickWriter(name="metricbars").start()
-        return cls(load_configs(), writer=writer, **kwargs)
+        live = cls(load_configs(), writer=writer, **kwargs)
+        reload_every = float(conf["METRICS_RELOAD"] if reload_every is None else reload_every)
+        return live.watch(every=reload_every) if reload_every > 0 else live
 
     def pairs(self) -> list[str]:
         return sorted(self._running)
 
     def compute(self, pair: str, book, now: float) -> dict[str, object]:
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            self.refresh(pending)
         running = self._running.get(pair)
         if not running:
             return {}
@@ -188,7 +245,12 @@ class LiveMetrics:
             log.warning("metric bar refused: %s", exc)
 
     def close(self, timeout: float = 10.0) -> bool:
-        """Emit the open bars and stop the writer (blocking: call it off the event loop)."""
+        """Stop watching the configs, emit the open bars and stop the writer (blocking: call it off
+        the event loop)."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout)
+            self._watcher = None
         if self.bars is not None:
             self.bars.flush()
         if self.writer is not None:
