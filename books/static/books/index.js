@@ -30,10 +30,14 @@
     (msg.instruments || []).forEach(function (r) {
       const key = r.venue + ":" + r.symbol, tr = rows[key];
       if (!tr) return;
+      setState(tr, r.state, r.reason || (r.state === "live" ? "" : tr.querySelector(".c-reason").textContent));
+      if (!r.updated_at) {  // listed but never reported: nothing to count yet
+        ["c-age", "c-rate", "c-resyncs", "c-reconnects", "c-bid", "c-ask"].forEach(function (c) { tr.querySelector("." + c).textContent = "–"; });
+        return;
+      }
       const updated = Date.parse(r.updated_at) / 1000;
       newest = Math.max(newest, updated);
       const age = (r.age || 0) + Math.max(0, now - updated);
-      setState(tr, r.state, r.reason || (r.state === "live" ? "" : tr.querySelector(".c-reason").textContent));
       tr.querySelector(".c-age").textContent = fmtAge(age);
       const prev = last[key];
       if (prev && updated > prev.at) {
