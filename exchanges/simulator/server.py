@@ -11,7 +11,6 @@ from dataclasses import fields
 
 from aiohttp import web
 
-from books.orderbook import VenueBook
 from exchanges.simulator import control
 from exchanges.simulator.appkeys import SIM
 from exchanges.simulator.catalog import CATALOG, SimInstrument
@@ -21,6 +20,7 @@ from exchanges.simulator.options import SimOptions
 from exchanges.simulator.outbox import Outbox
 from exchanges.simulator.ratelimit import WeightMeter
 from exchanges.simulator.routes import add_routes
+from exchanges.simulator.truth_book import TruthBook
 from exchanges.types import Endpoints, InstrumentSpec
 
 VENUE_IDS = ("binance", "binance-usdm", "binance-coinm", "deribit")
@@ -102,7 +102,7 @@ class Simulator:
             out[venue] = Endpoints(ws_url=ws, rest_url=f"http://{base}/{venue}")
         return out
 
-    def true_book(self, venue: str, symbol: str) -> VenueBook:
+    def true_book(self, venue: str, symbol: str) -> TruthBook:
         """The truth itself (not a copy): read it, do not change it. `.sequence` is the last
         Binance `u` / Deribit `change_id` generated."""
         walk = self.market.walk(venue, symbol)

@@ -1,7 +1,8 @@
 """The random walk of one instrument's book: the truth every stream and snapshot is cut from.
 
 Prices and quantities live as integers (ticks, steps) while walking, so the book can never hold a
-price off the tick grid, and the truth is mirrored into an exact `VenueBook`. The walk depends on
+price off the tick grid, and the truth is mirrored into an exact `TruthBook` (the simulator's own
+book model, independent of the feed's VenueBook that tests check against it). The walk depends on
 the seed and the instrument only: two simulators with the same seed produce the same books after
 the same number of steps, whatever their clocks or faults do.
 """
@@ -15,8 +16,8 @@ from decimal import Decimal
 
 from sortedcontainers import SortedDict
 
-from books.orderbook import VenueBook
 from exchanges.simulator.catalog import SimInstrument
+from exchanges.simulator.truth_book import TruthBook
 
 Entry = tuple[Decimal, Decimal, str]  # price, absolute quantity (0 = removed), Deribit action
 
@@ -80,7 +81,7 @@ class BookWalk:
         self.step_size = instrument.step
         self.bids: SortedDict = SortedDict()  # ticks -> steps
         self.asks: SortedDict = SortedDict()
-        self.truth = VenueBook(venue=instrument.venue, symbol=instrument.symbol)
+        self.truth = TruthBook(venue=instrument.venue, symbol=instrument.symbol)
         self.sequence = self.rng.randrange(1_000_000, 9_000_000)  # a venue's ids never start at 0
         self.next_trade_id = self.rng.randrange(100_000, 900_000)
         self.pending: BookEvent | None = None  # generated for a snapshot, streamed at the next tick
@@ -117,11 +118,10 @@ class BookWalk:
         for _ in range(count):
             self.asks[price] = self._random_steps()
             price += 1 + int(rng.expovariate(1 / 2))
-        self.truth.load_snapshot(
+        self.truth.reset(
             bids=[(self.price(p), self.qty(q)) for p, q in self.bids.items()],
             asks=[(self.price(p), self.qty(q)) for p, q in self.asks.items()],
             sequence=self.sequence,
-            at=0.0,
         )
 
     # ---- one event ----------------------------------------------------------------------
@@ -130,11 +130,10 @@ class BookWalk:
         event = self.pending if self.pending is not None else self._generate(ts_ms)
         self.pending = None
         event.ts_ms = ts_ms
-        self.truth.apply(
+        self.truth.change(
             bids=[(p, q) for p, q, _ in event.bids],
             asks=[(p, q) for p, q, _ in event.asks],
             sequence=event.last,
-            at=ts_ms / 1000,
         )
         return event
 

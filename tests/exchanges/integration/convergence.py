@@ -1,4 +1,8 @@
-"""Run the real supervisor against the simulator with faults, then compare every book with the truth."""
+"""Run the real supervisor against the simulator with faults, then compare every book with the truth.
+
+The truth is the simulator's own book model (exchanges/simulator/truth_book.py), not the feed's
+VenueBook. A book must hold the truth cut at its boundaries: every level inside them, nothing
+past them (none when its snapshot was not cut: then the whole truth)."""
 
 from __future__ import annotations
 
@@ -19,17 +23,21 @@ def mismatches(sup: FeedSupervisor, sim: Simulator) -> list[str]:
         truth = sim.true_book(spec.venue, spec.symbol)
         if book is None:
             out.append(f"{spec.key}: no book")
-        elif book.sequence != truth.sequence or book.to_json() != truth.to_json():
+        elif book.sequence != truth.sequence or book.to_json() != truth.known(
+            bid_boundary=book.bid_boundary, ask_boundary=book.ask_boundary
+        ):
             out.append(f"{spec.key}: {book.state.value} at {book.sequence}, truth at {truth.sequence}")
     return out
 
 
-async def run_until_converged(faults: str, *, fault_seconds: float, seed: int = 3, **feed_options) -> dict:
+async def run_until_converged(
+    faults: str, *, fault_seconds: float, seed: int = 3, depth: int = 1000, **feed_options
+) -> dict:
     """Faults on for a while, then off until every book is live again, then pause and compare."""
     sim = Simulator(seed=seed, rate=20.0, faults=FaultSpec.parse(faults), stall_seconds=0.5, shutdown_delay=0.3,
                     retry_after=1, slow_snapshot_seconds=(0.2, 0.5), deribit_min_heartbeat=1)
     await sim.start(host="127.0.0.1", port=0)
-    specs = [InstrumentSpec(venue=i.venue, symbol=i.symbol, depth=1000) for i in sim.instruments()]
+    specs = [InstrumentSpec(venue=i.venue, symbol=i.symbol, depth=depth) for i in sim.instruments()]
     options = dict(watchdog=True, planned_reconnect=False, backoff_base=0.05, backoff_cap=0.5,
                    silence_timeout=3.0, sync_timeout=5.0)
     options.update(feed_options)
@@ -47,7 +55,8 @@ async def run_until_converged(faults: str, *, fault_seconds: float, seed: int = 
         while bad := mismatches(sup, sim):
             assert time.monotonic() < deadline, f"books differ from the truth: {bad}"
             await asyncio.sleep(0.05)
-        return {"injected": injected, "stats": sup.stats(), "task_alive": not task.done()}
+        boundaries = {k: (b.bid_boundary, b.ask_boundary) for k, b in sup.books().items()}
+        return {"injected": injected, "stats": sup.stats(), "task_alive": not task.done(), "boundaries": boundaries}
     finally:
         await sup.stop()
         await asyncio.wait_for(task, 10)
