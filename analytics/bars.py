@@ -3,7 +3,7 @@
 Each numeric result becomes a series: a number under its label ("mid"), a dict's numbers under
 "<label>.<field>" ("spread.bps", "venue_share.binance:BTCUSDT"); strings, None and non-finite
 values are left out. A pair's bar of second s is emitted when its first result of a later second
-arrives (or at flush); a result whose time steps back into a second already emitted (venue clocks
+arrives, when any pair's result arrives two seconds later (a quiet pair), or at flush; a result whose time steps back into a second already emitted (venue clocks
 differ slightly) joins the open bar rather than reopening a stored one.
 """
 
@@ -32,10 +32,17 @@ class SecondBars:
     def __init__(self, sink: Callable[[Row], None]) -> None:
         self.sink = sink
         self._open: dict[str, tuple[int, dict[str, list[float]]]] = {}
+        self._swept = -1
         self.emitted = 0
 
     def add(self, pair: str, results: dict, now: float) -> None:
         second = math.floor(now)
+        if second > self._swept:
+            # Once a second: a quiet pair's bar goes out too, not only at its next result.
+            self._swept = second
+            for other, (other_second, _) in list(self._open.items()):
+                if other != pair and other_second < second - 1:
+                    self._emit(other, self._open[other])
         current = self._open.get(pair)
         if current is not None and second > current[0]:
             self._emit(pair, current)

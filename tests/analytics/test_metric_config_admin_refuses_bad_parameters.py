@@ -69,3 +69,11 @@ def test_the_defaults_are_there_after_migrate():
     for pair in ("BTC-USDT", "ETH-USDT"):
         keys = set(MetricConfig.objects.filter(pair=pair, enabled=True).values_list("label", flat=True))
         assert {"imbalance", "spread", "mid", "microprice"} <= keys
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_configs_and_stored_bars(admin_client):
+    page = unescape(admin_client.get("/admin/analytics/metricconfig/add/").content.decode())
+    assert "imbalance: Volume imbalance of the top `levels` price levels a side, on quantities." in page
+    assert "levels: int levels, default 10 (>= 1; <= 5000)" in page
+    assert admin_client.get("/admin/analytics/metricbar/").status_code == 200
