@@ -123,7 +123,11 @@ class Scheduler:
             await run(*entry.get("args", ()), **entry.get("kwargs", {}))
             self.runs[name] = self.runs.get(name, 0) + 1
             log.info("scheduled task done", name=name, seconds=round(time.monotonic() - started, 3))
-            if self.fixed is None:
-                await database_sync_to_async(_mark_run, thread_sensitive=False)(name)
         except Exception:
             log.exception("scheduled task failed", name=name)
+            return
+        if self.fixed is None:
+            try:
+                await database_sync_to_async(_mark_run, thread_sensitive=False)(name)
+            except Exception:  # e.g. SQLite busy: the run happened; only its record is missing
+                log.warning("could not record a scheduled run", name=name, exc_info=True)
