@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from analytics.models import MetricBar
@@ -25,11 +26,24 @@ def one_second_bars():
         )  # fmt: skip
 
 
+def closing(predicate):
+    """`predicate` in a worker thread, whose database connection is closed after it (or the test
+    database could not be dropped at the end)."""
+
+    def run():
+        try:
+            return predicate()
+        finally:
+            connection.close()
+
+    return run
+
+
 async def run_until(scheduler, predicate, *, timeout=20.0):
     task = asyncio.create_task(scheduler.run())
     deadline = asyncio.get_running_loop().time() + timeout
     try:
-        while not await asyncio.to_thread(predicate):
+        while not await asyncio.to_thread(closing(predicate)):
             assert asyncio.get_running_loop().time() < deadline, "the scheduled task did not run in time"
             await asyncio.sleep(0.1)
     finally:
