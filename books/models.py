@@ -43,6 +43,13 @@ class Trade(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["instrument", "time"], name="books_trade_instr_time")]
+        # One row per venue trade, however many connections delivered it. `time` is in the key
+        # because a partitioned table's (and a hypertable's) unique keys must hold it; a venue's
+        # trade id names one trade at one time, so the key is as strict as (instrument, trade_id).
+        # Time before trade id: new trades land at the right end of the index, which keeps ingest fast.
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "time", "trade_id"], name="books_trade_unique")
+        ]
 
     def __str__(self) -> str:
         return f"trade {self.trade_id} {self.quantity}@{self.price}"

@@ -25,7 +25,9 @@ rows refused as invalid at submit (BadRow) or by the database; `queue_full`, the
 was full (the disk and the database both stalled); `spill_failed`, a batch neither the spill file
 (disk full) nor the database would take; `spill_corrupt`, rows of a spill record that cannot be
 read back (torn by a crash, damaged on disk): skipped, never blocking the records after it.
-A row is counted in exactly one place: written, refused, duplicate, dropped, or still pending.
+A trade already stored (same instrument, trade id and time: two connections delivered it) is not
+stored again, and counted as a duplicate row. A row is counted in exactly one place: written,
+refused, duplicate, dropped, or still pending.
 """
 
 from __future__ import annotations
@@ -191,17 +193,7 @@ class TickWriter:
         return {
             "queue": len(self._queue),
             "submitted": sum(self._submitted.values()),
-            "written": self.counts["written"],
-            "refused": self.counts["refused"],
-            "refused_by_database": self.counts["refused_db"],
-            "dropped": self.counts["dropped"],
-            "dropped_queue_full": self.counts["queue_full"],
-            "dropped_spill_failed": self.counts["spill_failed"],
-            "dropped_spill_corrupt": self.counts["spill_corrupt"],
-            "spilled": self.counts["spilled"],
-            "duplicates_skipped": self.counts["duplicates"],
-            "spill_corrupt": self.counts["corrupt_records"],  # records skipped, their rows above
-            "db_errors": self.counts["db_errors"],
+            **{key: self.counts[count] for key, count in metrics.STATS_COUNTS.items()},
             "spill_bytes": (self.spill.size() - self.spill.offset) if self.spill else 0,
             "spilling": bool(self.spill and self.spill.pending),
             "database_down": time.monotonic() < self._down_until,
@@ -324,7 +316,7 @@ class TickWriter:
     def _write(self, target, batch_id: str, spec: Table, rows: list) -> bool:
         """True if the batch is in the database (or already was); False if it must wait."""
         try:
-            refused = target.write(batch_id=batch_id, table=spec, rows=rows)
+            outcome = target.write(batch_id=batch_id, table=spec, rows=rows)
         except TargetDown as exc:
             metrics.DB_ERRORS.inc()
             self.counts["db_errors"] += 1
@@ -333,13 +325,19 @@ class TickWriter:
             self.last_error = str(exc)
             self._down_until = time.monotonic() + self.retry_interval
             return False
-        if refused is None:
+        if outcome is None:
+            # Committed by an earlier attempt whose answer was lost: stored, so counted stored.
             metrics.BATCHES_DUPLICATE.inc()
             self.counts["duplicates"] += 1
+            metrics.ROWS_WRITTEN.labels(spec.key).inc(len(rows))
+            self.counts["written"] += len(rows)
             return True
-        for row, error in refused:
+        for row, error in outcome.refused:
             self._refuse(spec, row, error)
-        written = len(rows) - len(refused)
+        if outcome.duplicates:
+            metrics.ROWS_DUPLICATE.labels(spec.key).inc(outcome.duplicates)
+            self.counts["duplicate_rows"] += outcome.duplicates
+        written = len(rows) - len(outcome.refused) - outcome.duplicates
         metrics.ROWS_WRITTEN.labels(spec.key).inc(written)
         self.counts["written"] += written
         self._down_until = 0.0

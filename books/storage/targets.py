@@ -3,13 +3,20 @@
 Each batch is one table's rows and commits in one transaction together with its id in the
 batch ledger (books_writtenbatch); a batch whose id is already there is skipped (returns None).
 Connection trouble raises `TargetDown`; a batch the database refuses for its data is written row by
-row instead, and the rows it still refuses come back as `(row, error)` pairs.
+row instead, and the rows it still refuses come back as `(row, error)` pairs in the `Outcome`.
+
+Trades are unique per (instrument, trade id, time) (books.0004): a trade already stored, or twice
+in one batch, is skipped and counted in `Outcome.duplicates`, never failing its batch. COPY stops
+at the first conflict, so a trade batch is COPYed as it is (the usual case, at full speed) and
+only when that meets a duplicate goes again through a temporary table and INSERT ... ON CONFLICT
+DO NOTHING, in the same transaction.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from books.storage.tables import Table, levels_json
@@ -29,8 +36,28 @@ BINARY_TYPES = {
 }
 
 
+# Tables with a uniqueness rule of their own (besides the id), and its columns.
+UNIQUE = {"trade": ("instrument_id", "time", "trade_id")}
+STAGE = "books_trade_stage"  # per-connection temporary table of the trade fallback
+
+
+@dataclass
+class Outcome:
+    refused: list = field(default_factory=list)  # (row, error) pairs the database refused
+    duplicates: int = 0  # rows not stored: the same row (by its table's unique key) is stored
+
+
 class TargetDown(Exception):
     """The database cannot be reached or is not answering: try again later, keep the batch."""
+
+
+def _copy_binary(cur, into: str, table: Table, rows: list) -> None:
+    # Binary COPY: numbers and times go over as they are, no text round trip.
+    with cur.copy(f"COPY {into} ({', '.join(table.columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(BINARY_TYPES[table.key])
+        write = copy.write_row
+        for row in rows:
+            write(row)
 
 
 def _prepare(table: Table, row) -> tuple:
@@ -72,7 +99,7 @@ class PostgresTarget:
             finally:
                 self.conn = None
 
-    def write(self, *, batch_id: str, table: Table, rows: list) -> list | None:
+    def write(self, *, batch_id: str, table: Table, rows: list) -> Outcome | None:
         import psycopg
 
         try:
@@ -88,11 +115,14 @@ class PostgresTarget:
             self.close()
             raise TargetDown(str(exc).strip() or type(exc).__name__) from exc
 
-    def _write(self, conn, batch_id: str, table: Table, rows: list, *, row_by_row: bool) -> list | None:
+    def _write(self, conn, batch_id: str, table: Table, rows: list, *, row_by_row: bool) -> Outcome | None:
         import psycopg
 
-        refused = []
+        out = Outcome()
+        refused = out.refused
         new_hours: set[datetime] = set()
+        unique = UNIQUE.get(table.key)
+        skip = f" ON CONFLICT ({', '.join(unique)}) DO NOTHING" if unique else ""
         with conn.transaction(), conn.cursor() as cur:
             cur.execute(LEDGER_PG, [batch_id, len(rows)])
             if cur.rowcount == 0:
@@ -102,23 +132,24 @@ class PostgresTarget:
             cols = ", ".join(table.columns)
             if row_by_row:
                 one = (
-                    f"INSERT INTO {table.db_table} ({cols}) VALUES ({', '.join(['%s'] * len(table.columns))})"
+                    f"INSERT INTO {table.db_table} ({cols}) "
+                    f"VALUES ({', '.join(['%s'] * len(table.columns))}){skip}"
                 )
                 for raw in rows:
                     try:
                         with conn.transaction():
                             cur.execute(one, _prepare(table, raw))
+                            out.duplicates += 1 - cur.rowcount
                     except (psycopg.OperationalError, psycopg.InterfaceError):
                         raise
                     except Exception as exc:
                         refused.append((raw, (str(exc).strip().splitlines() or [type(exc).__name__])[0]))
             elif self.use_copy and table.key in BINARY_TYPES:
-                # Binary COPY: numbers and times go over as they are, no text round trip.
-                with cur.copy(f"COPY {table.db_table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.set_types(BINARY_TYPES[table.key])
-                    write = copy.write_row
-                    for row in rows:
-                        write(row)
+                try:
+                    with conn.transaction():  # a savepoint: a duplicate undoes this COPY only
+                        _copy_binary(cur, table.db_table, table, rows)
+                except psycopg.errors.UniqueViolation:
+                    out.duplicates = len(rows) - self._insert_new(cur, table, rows)
             elif self.use_copy:
                 with cur.copy(f"COPY {table.db_table} ({cols}) FROM STDIN") as copy:
                     for row in rows:
@@ -130,12 +161,31 @@ class PostgresTarget:
                     chunk = prepared[start : start + self.insert_batch]
                     values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
                     cur.execute(
-                        f"INSERT INTO {table.db_table} ({cols}) VALUES {values}",
+                        f"INSERT INTO {table.db_table} ({cols}) VALUES {values}{skip}",
                         [v for r in chunk for v in r],
                     )
+                    out.duplicates += len(chunk) - cur.rowcount
         # Only now: a rolled-back transaction takes its new partitions with it.
         self.hours.setdefault(table.db_table, set()).update(new_hours)
-        return refused
+        return out
+
+    def _insert_new(self, cur, table: Table, rows: list) -> int:
+        """The trade batch through the stage table: only rows not stored yet (nor earlier in the
+        batch) go in, in batch order. Returns how many went in."""
+        cols = ", ".join(table.columns)
+        # Created here, in the batch's transaction, when first needed: the rare path pays for it.
+        cur.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
+            f"SELECT {cols} FROM {table.db_table} WITH NO DATA"
+        )
+        cur.execute(f"ALTER TABLE {STAGE} ADD COLUMN IF NOT EXISTS ord bigserial")
+        cur.execute(f"TRUNCATE {STAGE}")
+        _copy_binary(cur, STAGE, table, rows)
+        cur.execute(
+            f"INSERT INTO {table.db_table} ({cols}) SELECT {cols} FROM {STAGE} ORDER BY ord "
+            f"ON CONFLICT ({', '.join(UNIQUE[table.key])}) DO NOTHING"
+        )
+        return cur.rowcount
 
     def _ensure_partitions(self, cur, table: Table, rows: list) -> set[datetime]:
         import psycopg
@@ -157,7 +207,9 @@ class PostgresTarget:
             except psycopg.Error as exc:
                 # E.g. rows of that hour already sit in the default partition: ours go there too,
                 # and maintenance (partition_data_time) moves them all into a partition later.
-                log.warning("no partition made for %s (%s); rows go to the default partition", table.db_table, exc)
+                log.warning(
+                    "no partition made for %s (%s); rows go to the default partition", table.db_table, exc
+                )
                 return set()
         return hours
 
@@ -201,13 +253,16 @@ class SqliteTarget:
                 out.append(value)
         return tuple(out)
 
-    def write(self, *, batch_id: str, table: Table, rows: list) -> list | None:
+    def write(self, *, batch_id: str, table: Table, rows: list) -> Outcome | None:
         raw = self._raw()
+        unique = UNIQUE.get(table.key)
         sql = (
             f"INSERT INTO {table.db_table} ({', '.join(table.columns)}) "
             f"VALUES ({', '.join(['?'] * len(table.columns))})"
+            + (f" ON CONFLICT ({', '.join(unique)}) DO NOTHING" if unique else "")
         )
-        refused = []
+        out = Outcome()
+        refused = out.refused
         try:
             raw.execute("BEGIN IMMEDIATE")
             try:
@@ -221,16 +276,18 @@ class SqliteTarget:
                     return None
                 try:
                     raw.execute("SAVEPOINT bulk")
-                    raw.executemany(sql, [self._adapt(table, r) for r in rows])
+                    cur = raw.executemany(sql, [self._adapt(table, r) for r in rows])
+                    out.duplicates = len(rows) - cur.rowcount
                     raw.execute("RELEASE bulk")
                 except sqlite3.OperationalError:
                     raise
                 except Exception:
                     raw.execute("ROLLBACK TO bulk")
                     raw.execute("RELEASE bulk")
+                    out.duplicates = 0
                     for original in rows:
                         try:
-                            raw.execute(sql, self._adapt(table, original))
+                            out.duplicates += 1 - raw.execute(sql, self._adapt(table, original)).rowcount
                         except sqlite3.OperationalError:
                             raise
                         except Exception as exc:
@@ -242,7 +299,7 @@ class SqliteTarget:
                 raise
         except sqlite3.OperationalError as exc:  # locked, disk I/O: try again later
             raise TargetDown(str(exc)) from exc
-        return refused
+        return out
 
 
 def postgres_conninfo(settings_dict: dict, *, dsn: str | None = None) -> dict:
@@ -278,4 +335,4 @@ def postgres_conninfo(settings_dict: dict, *, dsn: str | None = None) -> dict:
     return base
 
 
-__all__ = ["PostgresTarget", "SqliteTarget", "TargetDown", "postgres_conninfo"]
+__all__ = ["Outcome", "PostgresTarget", "SqliteTarget", "TargetDown", "postgres_conninfo"]
