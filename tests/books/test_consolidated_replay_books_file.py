@@ -31,10 +31,17 @@ def _listed_instruments() -> dict[str, dict]:
         if "exchangeInfo" in line["url"]:
             name = venue[line["url"].split("/")[2]]
             for s in json.loads(line["data"])["symbols"]:
-                kind = "spot" if name == "binance" else s["contractType"].lower()
+                # Futures lists say PERPETUAL or a delivery (CURRENT_QUARTER, NEXT_QUARTER, ...).
+                kind = (
+                    "spot"
+                    if name == "binance"
+                    else "perpetual"
+                    if s["contractType"] == "PERPETUAL"
+                    else "future"
+                )
                 out[f"{name}:{s['symbol']}"] = {
                     "venue": name,
-                    "kind": "perpetual" if kind == "perpetual" else kind,
+                    "kind": kind,
                     "quote": s["quoteAsset"],
                     "contract_size": s.get("contractSize"),
                 }
