@@ -49,7 +49,10 @@ def _delete_older(cursor, *, table: str, cutoff, vendor: str) -> int:
 
 
 def storage_maintain(*, using: str = "default", run_jobs: bool = False, now: datetime | None = None) -> dict:
-    """Apply retention (and partition upkeep) now. Returns what was done, for logs and the task."""
+    """Apply retention (and partition upkeep) now. Returns what was done, for logs and the task.
+
+    `now` (default: the clock) is the reference of retention on pg_partman, plain PostgreSQL and
+    SQLite, and of the rollup's pruning; TimescaleDB's own jobs always use the server's clock."""
     connection = connections[using]
     backend = storage_backend(connection)
     now = now or timezone.now()
