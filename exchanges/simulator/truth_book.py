@@ -88,6 +88,10 @@ class TruthBook:
     def top(self, n: int) -> tuple[list[Level], list[Level]]:
         return self.bids.top(n), self.asks.top(n)
 
+    def is_crossed(self) -> bool:
+        bid, ask = self.bids.best(), self.asks.best()
+        return bid is not None and ask is not None and bid[0] >= ask[0]
+
     def known(
         self, *, bid_boundary: Decimal | None = None, ask_boundary: Decimal | None = None
     ) -> dict[str, list[list[str]]]:
