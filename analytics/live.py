@@ -3,8 +3,9 @@
 The feed process's publisher (books.live.LivePublisher) calls `compute(pair, book, now)` when it
 publishes a pair (at most PUBLISH_HZ a second) and puts the result in the payload's "metrics";
 `trade(pair, spec, trade)` (a ConsolidatedBooks trade listener) keeps each pair's recent trades in
-base units for the trade metrics. Computations are also held to METRICS_HZ a second per pair
-(the last result is returned in between), so a faster caller cannot make them a hot path.
+base units for the trade metrics. The publisher paces the calls; as a guard, a pair is computed at
+most METRICS_HZ times a second (default 20, above PUBLISH_HZ so the publisher's calls always pass)
+and never twice for the same book version: in between, the last result is returned.
 Results feed 1-second metric bars (analytics.bars) stored through the tick writer.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -78,6 +80,7 @@ class LiveMetrics:
         hz: float | None = None,
         bars: SecondBars | None = None,
         writer=None,
+        clock=time.monotonic,
     ) -> None:
         """`configs`: per pair (load_configs()) or a flat list. A config a metric refuses (saved before
         a limit changed) is logged and left out, never stopping the others. `writer`: a started
@@ -90,6 +93,7 @@ class LiveMetrics:
         self.hz = float(hz if hz is not None else settings.MARKETAGG["METRICS_HZ"])
         if not self.hz > 0:
             raise ValueError(f"METRICS_HZ must be positive, not {self.hz}")
+        self.clock = clock
         self.writer = writer
         if bars is None and writer is not None:
             bars = SecondBars(self._submit_bar)
@@ -99,7 +103,7 @@ class LiveMetrics:
         self._trade_window: dict[str, float] = {}
         self._trades: dict[str, deque[TradeRecord]] = {}
         self._converters: dict[str, object] = {}
-        self._last: dict[str, tuple[float, dict]] = {}
+        self._last: dict[str, tuple[float, int | None, dict]] = {}  # pair -> (clock, book version, result)
         self.computed = 0
         self.failures = 0
         self._pending: dict[str, list[ConfigSpec]] | None = None
@@ -189,9 +193,14 @@ class LiveMetrics:
         running = self._running.get(pair)
         if not running:
             return {}
+        version = getattr(book, "version", None)
         last = self._last.get(pair)
-        if last is not None and 0 <= now - last[0] < 1.0 / self.hz:
-            return last[1]
+        if last is not None:
+            if version is not None and version == last[1]:
+                return last[2]  # the book has not changed: neither have its metrics
+            if self.clock() - last[0] < 1.0 / self.hz:
+                return last[2]  # a caller faster than METRICS_HZ gets the last result
+        started = self.clock()
         trades = self._recent_trades(pair, now)
         view = BookView(book)  # one walk of each side shared by the pair's metrics
         out: dict[str, object] = {}
@@ -204,7 +213,7 @@ class LiveMetrics:
                 value = None
             out[run.key] = jsonable(value)
         self.computed += 1
-        self._last[pair] = (now, out)
+        self._last[pair] = (started, version, out)
         if self.bars is not None:
             self.bars.add(pair, out, now)
         return out

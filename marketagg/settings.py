@@ -164,8 +164,9 @@ MARKETAGG = {
     # Consolidated books: most live publications per pair per second, levels a side pushed.
     "PUBLISH_HZ": env.float("MARKETAGG_PUBLISH_HZ", default=10.0),
     "PUBLISH_DEPTH": env.int("MARKETAGG_PUBLISH_DEPTH", default=200),
-    # Live metrics: most computations per pair per second; 1 s metric bars stored by the feed process.
-    "METRICS_HZ": env.float("MARKETAGG_METRICS_HZ", default=10.0),
+    # Live metrics: most computations per pair per second (a guard: the publisher paces them at
+    # PUBLISH_HZ); 1 s metric bars stored by the feed process.
+    "METRICS_HZ": env.float("MARKETAGG_METRICS_HZ", default=20.0),
     # Seconds between re-reads of the metric configs by the feed process (admin changes; 0: never).
     "METRICS_RELOAD": env.float("MARKETAGG_METRICS_RELOAD", default=10.0),
     "STORE_METRIC_BARS": env.bool("MARKETAGG_STORE_METRIC_BARS", default=True),

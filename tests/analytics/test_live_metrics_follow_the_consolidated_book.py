@@ -21,8 +21,11 @@ def configs(*specs):
 
 def test_metrics_of_the_pair_are_computed_and_held_to_the_rate():
     books = ConsolidatedBooks([SPOT, USDM])
+    clock = [100.0]  # pinned: the guard's clock moves only when the test says so
     live = LiveMetrics(
-        configs(("mid", "mid", {}), ("spread", "spread", {}), ("top1", "imbalance", {"levels": 1})), hz=10
+        configs(("mid", "mid", {}), ("spread", "spread", {}), ("top1", "imbalance", {"levels": 1})),
+        hz=10,
+        clock=lambda: clock[0],
     )
     for spec, levels in BOOK_A.items():
         books.book_changed(spec, venue_book(spec, levels), ts=T, bids=[], asks=[], snapshot=True)
@@ -39,9 +42,13 @@ def test_metrics_of_the_pair_are_computed_and_held_to_the_rate():
         SPOT, venue_book(SPOT, {"bids": [("99", "2")], "asks": BOOK_A[SPOT]["asks"]}),
         ts=T + 0.05, bids=[], asks=[], snapshot=True,
     )  # fmt: skip
-    assert live.compute("BTC-USDT", book, T + 0.05) is first  # within 1/10 s: the last result
+    clock[0] += 0.05
+    assert live.compute("BTC-USDT", book, T + 0.05) is first  # within 1/10 s of the last: held
+    clock[0] += 0.1
     again = live.compute("BTC-USDT", book, T + 0.15)
     assert again["top1"] == approx((0.5 - 2) / 2.5)
+    clock[0] += 5
+    assert live.compute("BTC-USDT", book, T + 5) is again  # the same book version: nothing to do
     assert live.computed == 2
     assert live.compute("ETH-USDT", book, T) == {}  # no config for it
 

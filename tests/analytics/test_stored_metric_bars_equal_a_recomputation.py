@@ -58,10 +58,15 @@ def same(got: dict, want: dict) -> None:
 def test_stored_bars_equal_a_recomputation():
     spill = Path(settings.MARKETAGG["WRITER_SPILL_DIR"]) / f"test-{uuid.uuid4().hex}"
     writer = TickWriter(name="metricbars", spill_dir=spill, flush_interval=0.05).start()
+    clock = [0.0]  # the quotes' own times: each 0.15 s after the last, above the 10/s guard
     live = LiveMetrics(
-        [ConfigSpec(PAIR, "mid", "mid"), ConfigSpec(PAIR, "spread", "spread")], hz=100, writer=writer
+        [ConfigSpec(PAIR, "mid", "mid"), ConfigSpec(PAIR, "spread", "spread")],
+        hz=10,
+        writer=writer,
+        clock=lambda: clock[0],
     )
     for t, bid, ask in quotes():
+        clock[0] = t
         live.compute(PAIR, TinyBook([(str(bid), "1")], [(str(ask), "1")], updated_at=t), t)
     assert live.close(timeout=10)
     assert writer.stats()["written"] == live.bars.emitted > 0
