@@ -103,7 +103,8 @@ class LiveMetrics:
         self._trade_window: dict[str, float] = {}
         self._trades: dict[str, deque[TradeRecord]] = {}
         self._converters: dict[str, object] = {}
-        self._last: dict[str, tuple[float, int | None, dict]] = {}  # pair -> (clock, book version, result)
+        # pair -> (clock, book version, membership version, result) of the last computation
+        self._last: dict[str, tuple[float, int | None, int | None, dict]] = {}
         self.computed = 0
         self.failures = 0
         self._pending: dict[str, list[ConfigSpec]] | None = None
@@ -194,12 +195,15 @@ class LiveMetrics:
         if not running:
             return {}
         version = getattr(book, "version", None)
+        members = getattr(book, "membership_version", None)
         last = self._last.get(pair)
         if last is not None:
             if version is not None and version == last[1]:
-                return last[2]  # the book has not changed: neither have its metrics
-            if self.clock() - last[0] < 1.0 / self.hz:
-                return last[2]  # a caller faster than METRICS_HZ gets the last result
+                return last[3]  # the book has not changed: neither have its metrics
+            # A caller faster than METRICS_HZ gets the last result, unless a venue joined or left
+            # (the publisher sends those at once: their metrics must be the new book's).
+            if members == last[2] and self.clock() - last[0] < 1.0 / self.hz:
+                return last[3]
         started = self.clock()
         trades = self._recent_trades(pair, now)
         view = BookView(book)  # one walk of each side shared by the pair's metrics
@@ -213,7 +217,7 @@ class LiveMetrics:
                 value = None
             out[run.key] = jsonable(value)
         self.computed += 1
-        self._last[pair] = (started, version, out)
+        self._last[pair] = (started, version, members, out)
         if self.bars is not None:
             self.bars.add(pair, out, now)
         return out

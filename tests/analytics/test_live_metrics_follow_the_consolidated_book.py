@@ -8,7 +8,7 @@ import pytest
 
 from analytics.live import ConfigSpec, LiveMetrics
 from books.consolidated import ConsolidatedBooks
-from exchanges.types import TradeEvent
+from exchanges.types import StateEvent, TradeEvent
 from tests.analytics.metric_books import BOOK_A, BOOK_C, COINM, DERIBIT, SPOT, USDM, venue_book
 
 approx = pytest.approx
@@ -49,7 +49,12 @@ def test_metrics_of_the_pair_are_computed_and_held_to_the_rate():
     assert again["top1"] == approx((0.5 - 2) / 2.5)
     clock[0] += 5
     assert live.compute("BTC-USDT", book, T + 5) is again  # the same book version: nothing to do
-    assert live.computed == 2
+    # usdm goes stale: it leaves at once, and so do its metrics, however soon after the last.
+    books.state_changed(StateEvent(venue="binance-usdm", symbol="BTCUSDT", state="stale", ts=T + 5.01))
+    clock[0] += 0.01
+    alone = live.compute("BTC-USDT", book, T + 5.01)  # spot alone: bid 99 x 2, ask 101 x 1.5
+    assert (alone["mid"], alone["top1"]) == (approx(100.0), approx((2 - 1.5) / 3.5))
+    assert live.computed == 3
     assert live.compute("ETH-USDT", book, T) == {}  # no config for it
 
 
