@@ -28,12 +28,112 @@ class Route:
     params: tuple[Param, ...] = ()
     responses: dict = field(default_factory=dict)
     openapi: dict | None = None  # a complete path item written by the endpoint's owner
+    result: dict | None = None  # JSON schema of the 200 answer
 
 
 PAIR = Param("pair", "Canonical pair, e.g. BTC-USDT (see /api/pairs)", {"type": "string"}, "path", True)
 START = Param("start", "ISO 8601 time (no zone: UTC) or unix seconds; inclusive", {"type": "string"})
 END = Param("end", "ISO 8601 time or unix seconds; exclusive; default now", {"type": "string"})
 BAD = {"400": "A parameter is refused; the body says which and why", "404": "Unknown pair"}
+
+DEC = {"type": "string", "description": "plain decimal (no exponent)"}
+LEVEL = {
+    "type": "array",
+    "description": "[price, total base quantity, {venue key: base quantity}]; with ?venue [price, quantity]",
+    "items": {"oneOf": [DEC, {"type": "object", "additionalProperties": DEC}]},
+    "minItems": 2,
+    "maxItems": 3,
+}
+MEMBER = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string"},
+        "venue": {"type": "string"},
+        "symbol": {"type": "string"},
+        "kind": {"type": "string"},
+        "quote": {"type": "string"},
+        "state": {"type": "string"},
+        "reason": {"type": "string"},
+        "included": {"type": "boolean"},
+    },
+}
+BOOK_RESULT = {
+    "type": "object",
+    "properties": {
+        "pair": {"type": "string"},
+        "ts": {"type": "number", "description": "unix seconds of the last change"},
+        "version": {"type": "integer"},
+        "depth": {"type": "integer"},
+        "group": {**DEC, "nullable": True},
+        "members": {"type": "array", "items": MEMBER},
+        "crossed": {"type": "object", "nullable": True},
+        "metrics": {"type": "object"},
+        "bids": {"type": "array", "items": LEVEL},
+        "asks": {"type": "array", "items": LEVEL},
+        "venue": {"type": "string", "description": "with ?venue: levels are [price, quantity] in its units"},
+    },
+    "required": ["pair", "bids", "asks"],
+}
+PAIRS_RESULT = {
+    "type": "object",
+    "properties": {
+        "pairs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "pair": {"type": "string"},
+                    "members": {"type": "array", "items": MEMBER},
+                    "best_bid": {**DEC, "nullable": True},
+                    "best_ask": {**DEC, "nullable": True},
+                    "ts": {"type": "number", "nullable": True},
+                    "crossed": {"type": "object", "nullable": True},
+                },
+            },
+        }
+    },
+}
+BARS_RESULT = {
+    "type": "object",
+    "properties": {
+        "pair": {"type": "string"},
+        "metric": {"type": "string"},
+        "interval": {"type": "string"},
+        "bars": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "time": {"type": "string", "format": "date-time"},
+                    **{k: {"type": "number"} for k in ("open", "high", "low", "close", "mean")},
+                    "count": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+TRADES_RESULT = {
+    "type": "object",
+    "properties": {
+        "pair": {"type": "string"},
+        "trades": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "time": {"type": "string", "format": "date-time"},
+                    "venue": {"type": "string"},
+                    "symbol": {"type": "string"},
+                    "trade_id": {"type": "string"},
+                    "price": DEC,
+                    "quantity": DEC,
+                    "taker_side": {"type": "string", "enum": ["buy", "sell"]},
+                },
+            },
+        },
+        "next_start": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
 
 ROUTES: list[Route] = [
     Route(
@@ -42,6 +142,7 @@ ROUTES: list[Route] = [
         views.pairs,
         "api-pairs",
         "Every pair with a consolidated book: its venue instruments and their state, best bid and ask",
+        result=PAIRS_RESULT,
     ),
     Route(
         "api/book/<str:pair>",
@@ -68,6 +169,7 @@ ROUTES: list[Route] = [
             ),
         ),
         {**BAD, "503": "The feed process has not published this pair's book yet"},
+        result=BOOK_RESULT,
     ),
     Route(
         "api/bars/<str:pair>",
@@ -83,6 +185,7 @@ ROUTES: list[Route] = [
             END,
         ),
         BAD,
+        result=BARS_RESULT,
     ),
     Route(
         "api/trades/<str:pair>",
@@ -101,6 +204,7 @@ ROUTES: list[Route] = [
             ),
         ),
         BAD,
+        result=TRADES_RESULT,
     ),
     Route(
         "api/status",

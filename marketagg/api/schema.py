@@ -18,9 +18,8 @@ ERROR_SCHEMA = {
 def _operation(route: Route) -> dict:
     if route.openapi is not None:
         return route.openapi
-    responses = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
-    }
+    result = route.result or {"type": "object"}
+    responses = {"200": {"description": "OK", "content": {"application/json": {"schema": result}}}}
     for code, text in route.responses.items():
         responses[code] = {
             "description": text,

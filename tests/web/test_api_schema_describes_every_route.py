@@ -5,12 +5,14 @@ import re
 
 import pytest
 from django.urls import get_resolver
+from openapi_spec_validator import validate
 
 from marketagg.api.routes import ROUTES
 
 
 def test_schema_is_openapi_3_with_every_api_path(client, seeded):
     schema = client.get("/api/schema").json()
+    validate(schema)  # openapi-spec-validator: a valid OpenAPI 3 document
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] and schema["info"]["version"]
     api_urls = {
