@@ -101,10 +101,12 @@ def test_a_full_disk_with_the_database_up_loses_nothing(instrument, make_writer,
     spill.write_text(json.dumps(record, separators=(",", ":")) + "\n")
     disk = FullDisk(monkeypatch, spill)
     disk.fill(room=0)
-    writer.start()
+    # Queued before the start: the first batch meets the waiting spill file, which cannot grow.
     for n in range(101, 1101):
         writer.submit("trade", trade_row(instrument.id, BASE + timedelta(seconds=n), n))
+    writer.start()
     assert writer.flush(timeout=60), writer.stats()
+    assert disk.refused >= 1, "the disk never refused a write: the test proves nothing"
     stored = set(Trade.objects.filter(instrument=instrument).values_list("trade_id", flat=True))
     assert stored == {f"t{n}" for n in range(1, 1101)}
     assert writer.stats()["dropped"] == 0 and writer.stats()["written"] == 1100
