@@ -31,5 +31,7 @@ def test_stored_ticks_rebuild_the_replayed_books(tmp_path, settings):
         assert Instrument.objects.filter(exchange__venue=venue, symbol=symbol).exists()
         out = io.StringIO()
         # book_at refuses the future: "now" is after every tick of the capture.
-        call_command("book_at", venue, symbol, datetime.now(UTC).isoformat(), stdout=out, stderr=io.StringIO())
+        call_command(
+            "book_at", venue, symbol, datetime.now(UTC).isoformat(), stdout=out, stderr=io.StringIO()
+        )
         assert json.loads(out.getvalue()) == {key: want}, f"{key} differs from the replayed book"
