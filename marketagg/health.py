@@ -46,9 +46,7 @@ def check_feeds(*, now: datetime | None = None) -> dict:
     """Raises FeedsUnhealthy with every failing instrument; returns a summary when all are fine."""
     now = now or datetime.now(UTC)
     instruments = list(
-        Instrument.objects.select_related("exchange")
-        .filter(enabled=True, exchange__enabled=True)
-        .exclude(kind="option")
+        Instrument.objects.select_related("exchange").filter(enabled=True, exchange__enabled=True)
     )
     states = {s.key: s for s in FeedState.objects.filter(key__in=[i.key for i in instruments])}
     failing = {}
