@@ -34,6 +34,7 @@ class BookState(enum.StrEnum):
     STALE = "stale"
     RESYNCING = "resyncing"
     BACKOFF = "backoff"
+    INVALID = "invalid"  # the venue refused the symbol; its message is the state's reason
 
 
 class Side:

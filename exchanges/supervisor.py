@@ -65,8 +65,8 @@ class FeedSupervisor:
         self._stopped.set()
 
     async def _shutdown(self) -> None:
-        for connector in list(self.connectors.values()):
-            await connector.stop()
+        # Every venue at once: the stop promise is one close timeout, not one per venue.
+        await asyncio.gather(*(c.stop() for c in list(self.connectors.values())), return_exceptions=True)
         for task in list(self._tasks.values()):
             task.cancel()
             with contextlib.suppress(BaseException):
@@ -218,9 +218,18 @@ def _venue_state(books) -> str:
     states = {b.state for b in books}
     if not states:
         return "idle"
+    states.discard(BookState.INVALID)  # a refused symbol is told on its own book, not as its venue's state
+    if not states:
+        return "invalid"
     if states == {BookState.LIVE}:
         return "live"
-    for state in (BookState.BACKOFF, BookState.CONNECTING, BookState.RESYNCING, BookState.SYNCING, BookState.STALE):
+    for state in (
+        BookState.BACKOFF,
+        BookState.CONNECTING,
+        BookState.RESYNCING,
+        BookState.SYNCING,
+        BookState.STALE,
+    ):
         if state in states:
             return state.value
     return "live"

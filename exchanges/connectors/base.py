@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import msgspec
 import websockets
+import websockets.asyncio.client
+from websockets.frames import Opcode
 
 from books.numbers import decode_json
 from books.orderbook import BookState, VenueBook
@@ -36,6 +38,8 @@ from marketagg.logging import get_logger
 log = get_logger("exchanges.connectors")
 
 Tap = Callable[[str, str, "str | None", float], None]
+_PING = Opcode.PING
+_PONG = Opcode.PONG
 
 
 @dataclass
@@ -71,6 +75,7 @@ class VenueStats:
     trades: int = 0
     snapshots_fetched: int = 0
     rest_errors: int = 0
+    rpc_errors: int = 0  # requests on the socket the venue answered with an error (subscribe...)
     last_message_at: float = 0.0
     state: str = BookState.CONNECTING.value
 
@@ -142,6 +147,20 @@ class Group:
     extra: dict = field(default_factory=dict)
 
 
+class LiveConnection(websockets.asyncio.client.ClientConnection):
+    """A client connection that notes when a ping or pong arrives: a quiet stream whose peer
+    answers pings is alive (data frames are noted by the read loop itself)."""
+
+    last_control = 0.0
+
+    def process_event(self, event) -> None:
+        # The handshake's Response comes through here too, before any frame (it has no opcode).
+        opcode = getattr(event, "opcode", None)
+        if opcode is _PING or opcode is _PONG:
+            self.last_control = time.monotonic()
+        super().process_event(event)
+
+
 class Session:
     """One WebSocket connection. `muted` sessions sync silently until they take over."""
 
@@ -153,6 +172,7 @@ class Session:
         self.opened_at = 0.0
         self.last_frame = time.monotonic()
         self.closing = False
+        self.ended = False  # the read loop is over (closed by either side, or never opened)
         self.close_reason = ""
         self.feeds: dict[str, Feed] = {s.symbol: Feed(s, self) for s in group.specs} if group.books else {}
         self.pending: dict[int, asyncio.Future] = {}  # JSON-RPC calls awaiting an answer
@@ -162,26 +182,54 @@ class Session:
 
     @property
     def alive(self) -> bool:
-        return self.task is not None and not self.task.done() and not self.closing
+        return self.task is not None and not self.task.done() and not self.closing and not self.ended
+
+    @property
+    def last_life(self) -> float:
+        """Monotonic time of the last sign of life: a frame, or a ping or pong on the socket."""
+        ws = self.ws
+        control = ws.last_control if ws is not None else 0.0
+        return control if control > self.last_frame else self.last_frame
 
     async def run(self) -> None:
+        try:
+            await self._run()
+        finally:
+            # Whatever ended the socket, nothing that was asked on it may land afterwards: a
+            # snapshot or answer for a dead session would make a book live with no stream.
+            self.ended = True
+            self._drop_work()
+
+    def _drop_work(self) -> None:
+        for fut in self.pending.values():
+            if not fut.done():
+                fut.cancel()
+        for feed in self.feeds.values():
+            if feed.sync_task is not None:
+                feed.sync_task.cancel()
+
+    async def _run(self) -> None:
         c = self.connector
         await c.limits.connect_bucket(urlsplit(self.group.url).netloc).acquire()
         for feed in self.feeds.values():
             c.set_state(feed, BookState.CONNECTING)
+        # Our pings come often enough that an answering peer is never taken for a silent one.
+        ping_every = max(0.1, min(20.0, c.options.silence_timeout / 3))
         async with websockets.connect(
             self.group.url,
             open_timeout=c.options.open_timeout,
             max_size=None,
-            ping_interval=20,
-            ping_timeout=60,
+            ping_interval=ping_every,
+            ping_timeout=max(ping_every, c.options.silence_timeout),
             close_timeout=2,
             compression=None,
+            create_connection=LiveConnection,
         ) as ws:
             self.ws = ws
             self.opened_at = self.last_frame = time.monotonic()
             if self.group.backoff is not None:
                 self.group.backoff.connected()
+            c.connected(self.group)
             c.tap("open", self.group.url, None)
             for feed in self.feeds.values():
                 c.set_state(feed, BookState.SYNCING)
@@ -193,7 +241,12 @@ class Session:
                 self.last_frame = time.monotonic()
                 stats.last_message_at = time.time()
                 if tap is not None:
-                    tap("ws", self.group.url, raw if isinstance(raw, str) else raw.decode("utf-8", "replace"), time.time())
+                    tap(
+                        "ws",
+                        self.group.url,
+                        raw if isinstance(raw, str) else raw.decode("utf-8", "replace"),
+                        time.time(),
+                    )
                 try:
                     handle(self, raw)
                 except Exception as exc:  # a bug on one frame must not take the connection down
@@ -211,12 +264,7 @@ class Session:
     async def close(self, reason: str) -> None:
         self.closing = True
         self.close_reason = reason
-        for fut in self.pending.values():
-            if not fut.done():
-                fut.cancel()
-        for feed in self.feeds.values():
-            if feed.sync_task is not None:
-                feed.sync_task.cancel()
+        self._drop_work()
         if self.ws is not None:
             with contextlib.suppress(Exception):
                 await self.ws.close()
@@ -297,6 +345,8 @@ class Connector:
     def reject(self, *, kind: str, reason: str, raw) -> None:
         if kind == "unknown_event":
             self.stats.unknown += 1
+        elif kind == "rpc_error":
+            self.stats.rpc_errors += 1
         else:
             self.stats.malformed += 1
         self.quarantine.add(venue=self.venue, kind=kind, reason=reason, raw=raw)
@@ -307,16 +357,20 @@ class Connector:
         feed.book.state = state
         feed.state_since = time.monotonic()
         if not feed.session.muted:
-            self.sink.state_changed(
-                StateEvent(
-                    venue=self.venue,
-                    symbol=feed.spec.symbol,
-                    state=state.value,
-                    ts=time.time(),
-                    counters=feed.counters(),
-                    reason=reason,
-                )
+            self.emit_state(feed, reason)
+
+    def emit_state(self, feed: Feed, reason: str) -> None:
+        """Tell the sinks the feed's state as it is now."""
+        self.sink.state_changed(
+            StateEvent(
+                venue=self.venue,
+                symbol=feed.spec.symbol,
+                state=feed.book.state.value,
+                ts=time.time(),
+                counters=feed.counters(),
+                reason=reason,
             )
+        )
 
     def book_changed(self, feed: Feed, *, ts: float, bids, asks, snapshot: bool) -> None:
         feed.last_change = time.monotonic()
@@ -339,6 +393,7 @@ class Connector:
         feed.buffer.clear()
         feed.book.clear()
         self.set_state(feed, BookState.RESYNCING, reason)
+        feed.state_since = time.monotonic()  # each attempt gets its full sync_timeout
         log.info("resync", venue=self.venue, symbol=feed.spec.symbol, reason=reason)
         return feed.sync_token
 
@@ -362,10 +417,10 @@ class Connector:
                 self.tap("http", url, body.decode("utf-8", "replace"))
             return resp.status, body, dict(resp.headers)
 
-    def _spawn(self, coro) -> asyncio.Task:
+    def _spawn(self, coro, *, session: bool = False) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.append(task)
-        task.add_done_callback(self._task_done)
+        task.add_done_callback(self._session_done if session else self._task_done)
         return task
 
     def _task_done(self, task: asyncio.Task) -> None:
@@ -373,6 +428,13 @@ class Connector:
             self._tasks.remove(task)
         if not task.cancelled() and task.exception() is not None and not self.stopping:
             log.error("connector task failed", venue=self.venue, error=repr(task.exception()))
+
+    def _session_done(self, task: asyncio.Task) -> None:
+        # A connection ending is ordinary: the group loop or the handover says so, once.
+        if task in self._tasks:
+            self._tasks.remove(task)
+        if not task.cancelled():
+            task.exception()  # retrieved, so asyncio does not log it again
 
     # ---- life ----------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
@@ -410,10 +472,9 @@ class Connector:
 
     async def stop(self) -> None:
         self.stopping = True
-        for g in self.groups:
-            for session in (g.active, g.standby):
-                if session is not None:
-                    await session.close("stopping")
+        # All at once: a peer that never answers a close frame costs one close timeout, not one each.
+        closing = [s.close("stopping") for g in self.groups for s in (g.active, g.standby) if s is not None]
+        await asyncio.gather(*closing, return_exceptions=True)
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -429,13 +490,24 @@ class Connector:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("connection group failed; starting it again", venue=self.venue, group=group.name)
+                log.exception(
+                    "connection group failed; starting it again", venue=self.venue, group=group.name
+                )
                 await asyncio.sleep(group.backoff.next_delay() if group.backoff else 1.0)
+
+    async def _backoff_sleep(self, group: Group, delay: float) -> None:
+        """Wait out a reconnect delay; a reconnect asked for meanwhile ends the wait at once."""
+        wake: asyncio.Event = group.extra.setdefault("wake", asyncio.Event())
+        wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), delay)
 
     async def _run_group(self, group: Group) -> None:
         """Connect, read, back off, reconnect."""
         group.backoff = Backoff(
-            base=self.options.backoff_base, cap=self.options.backoff_cap, healthy_after=self.options.healthy_after
+            base=self.options.backoff_base,
+            cap=self.options.backoff_cap,
+            healthy_after=self.options.healthy_after,
         )
         session: Session | None = None
         first = True
@@ -448,11 +520,13 @@ class Connector:
                         for feed in group.active.feeds.values():
                             self.set_state(feed, BookState.BACKOFF, "reconnecting")
                     log.debug("reconnecting", venue=self.venue, group=group.name, in_seconds=round(delay, 2))
-                    await asyncio.sleep(delay)
+                    await self._backoff_sleep(group, delay)
+                    if self.stopping:
+                        return
                     self.stats.reconnects += 1
                 first = False
                 session = Session(self, group, muted=self.initial_muted)
-                session.task = self._spawn(session.run())
+                session.task = self._spawn(session.run(), session=True)
             group.active = session
             error = await self._wait_session(session)
             group.backoff.disconnected()
@@ -484,13 +558,17 @@ class Connector:
             return exc
         return None
 
+    def connected(self, group: Group) -> None:
+        """A group's socket is open: say so once if it had been reported down."""
+        if group.extra.pop("down_logged", False):
+            log.info("connection restored", venue=self.venue, group=group.name)
+
     def _log_disconnect(self, group: Group, error: BaseException) -> None:
+        # One line per change of state: said when the group goes down, not at every retry.
+        if group.extra.get("down_logged"):
+            return
+        group.extra["down_logged"] = True
         if isinstance(error, OSError | asyncio.TimeoutError | websockets.exceptions.InvalidHandshake):
-            # Said plainly once a minute per connection, not at every retry.
-            now = time.monotonic()
-            if now - group.extra.get("unreachable_logged", -1e9) < 60:
-                return
-            group.extra["unreachable_logged"] = now
             log.warning(
                 "cannot reach venue; retrying with backoff (offline? try `make demo`)",
                 venue=self.venue,
@@ -498,7 +576,12 @@ class Connector:
                 error=str(error) or type(error).__name__,
             )
         elif isinstance(error, websockets.exceptions.ConnectionClosed):
-            log.info("connection closed", venue=self.venue, group=group.name, code=getattr(error.rcvd, "code", None))
+            log.info(
+                "connection closed",
+                venue=self.venue,
+                group=group.name,
+                code=getattr(error.rcvd, "code", None),
+            )
         else:
             log.warning("connection failed", venue=self.venue, group=group.name, error=repr(error))
 
@@ -516,9 +599,9 @@ class Connector:
         if count:
             self.stats.reconnects += 1
         for feed in session.feeds.values():
-            state = feed.book.state
-            feed.book.state = BookState.CONNECTING  # force the state event out
-            self.set_state(feed, state, "handover")
+            # Always said, even when the new state equals the standby's own last one: the sinks
+            # still show the old connection's state.
+            self.emit_state(feed, "handover")
             if feed.live:
                 bids, asks = feed.book.top(len(feed.book.bids) + len(feed.book.asks))
                 self.sink.book_changed(
@@ -526,34 +609,73 @@ class Connector:
                 )
 
     async def handover(self, group: Group, *, reason: str) -> None:
-        """Open a new connection, sync it fully, then retire the old one: the books never go dark."""
+        """Open a new connection, sync it fully, then retire the old one: the books never go dark.
+
+        The old connection stays until the new one is synced or the old one is gone. One group
+        never has two public connections: while the group waits out a reconnect backoff there is
+        nothing to hand over, so the wait ends instead and the group loop opens the one session."""
         old = group.active
         if group.standby is not None or old is None or self.stopping:
+            return
+        if not old.alive:
+            wake = group.extra.get("wake")
+            if wake is not None:
+                wake.set()
             return
         log.info("planned reconnect", venue=self.venue, group=group.name, reason=reason)
         standby = Session(self, group, muted=True)
         group.standby = standby
-        standby.task = self._spawn(standby.run())
+        standby.task = self._spawn(standby.run(), session=True)
         deadline = time.monotonic() + self.options.handover_timeout
-        while time.monotonic() < deadline and not standby.task.done():
-            if all(f.live for f in standby.feeds.values()) and (standby.feeds or standby.ws is not None):
-                break
+        synced = False
+        while not standby.task.done() and old.alive:
             if group.standby is not standby:  # promoted early: the old session died first
                 return
+            if standby.ws is not None and all(f.live for f in standby.feeds.values()):
+                synced = True
+                break
+            if time.monotonic() > deadline:
+                break
             await asyncio.sleep(0.05)
         if group.standby is not standby:
             return
-        group.standby = None
-        if standby.task.done():
-            log.warning("planned reconnect failed; keeping the old connection", venue=self.venue, group=group.name)
+        if not old.alive and standby.alive:
+            group.standby = None
+            self.promote(group, standby)  # the old one is gone: the new one, synced or not, is all there is
             return
-        if old.alive:
-            self.promote(group, standby)
-            old.closing = True  # the group loop sees a closing session and adopts the new one
-            old.extra["successor"] = standby
-            await old.close(reason)
-        else:
-            self.promote(group, standby)
+        group.standby = None
+        if not synced:
+            why = (
+                "connection failed"
+                if standby.task.done()
+                else f"not synced after {self.options.handover_timeout}s"
+            )
+            self._handover_failed(group, why)
+            await standby.close("handover abandoned")
+            return
+        group.extra.pop("handover_backoff", None)
+        self.promote(group, standby)
+        old.closing = True  # the group loop sees a closing session and adopts the new one
+        old.extra["successor"] = standby
+        await old.close(reason)
+
+    def _handover_failed(self, group: Group, why: str) -> None:
+        """Keep the old connection; try again later, waiting longer after each failure."""
+        backoff = group.extra.get("handover_backoff")
+        if backoff is None:
+            opts = self.options
+            backoff = group.extra["handover_backoff"] = Backoff(
+                base=max(opts.backoff_base, 0.05), cap=opts.backoff_cap
+            )
+        delay = backoff.next_delay()
+        group.extra["handover_after"] = time.monotonic() + delay
+        log.warning(
+            "planned reconnect failed; keeping the old connection",
+            venue=self.venue,
+            group=group.name,
+            reason=why,
+            retry_in=round(delay, 2),
+        )
 
     async def watchdog(self) -> None:
         """Once per interval: stale books resubscribed, dead sockets cut, old sockets renewed."""
@@ -563,20 +685,34 @@ class Connector:
             now = time.monotonic()
             for group in self.groups:
                 session = group.active
-                if session is None or session.ws is None or session.closing:
+                if session is None or session.ws is None or not session.alive:
                     continue
-                if opts.planned_reconnect and now - session.opened_at > opts.connection_max_age:
-                    self._spawn(self.handover(group, reason="connection age limit"))
+                if (
+                    opts.planned_reconnect
+                    and now - session.opened_at > opts.connection_max_age
+                    and group.standby is None
+                    and now >= group.extra.get("handover_after", 0.0)
+                ):
+                    group.extra["handover_after"] = float("inf")  # one attempt at a time
+                    self._spawn(self._planned_handover(group))
                 if not opts.watchdog:
                     continue
-                if now - session.last_frame > opts.silence_timeout:
+                if now - session.last_life > opts.silence_timeout:
                     log.warning("no data on connection; reconnecting", venue=self.venue, group=group.name)
                     self._spawn(session.close("silent"))
                     continue
                 for feed in session.feeds.values():
                     state = feed.book.state
-                    if state is BookState.LIVE and now - feed.last_change > feed.spec.stale_after:
-                        self.set_state(feed, BookState.STALE, f"no change for {feed.spec.stale_after}s")
-                        self.resubscribe(feed)
-                    elif state is not BookState.LIVE and now - feed.state_since > opts.sync_timeout:
+                    if state is BookState.LIVE:
+                        if now - feed.last_change > feed.spec.stale_after:
+                            self.set_state(feed, BookState.STALE, f"no change for {feed.spec.stale_after}s")
+                            self.resubscribe(feed)
+                    elif state is not BookState.INVALID and now - feed.state_since > opts.sync_timeout:
                         self.resync(feed, reason=f"not live after {opts.sync_timeout}s")
+
+    async def _planned_handover(self, group: Group) -> None:
+        try:
+            await self.handover(group, reason="connection age limit")
+        finally:
+            if group.extra.get("handover_after") == float("inf"):
+                group.extra["handover_after"] = 0.0

@@ -6,6 +6,7 @@ Spot and futures share the stream format and differ in the sync rule (see `Binan
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -56,6 +57,30 @@ def snapshot_limit(venue: str, depth: int) -> tuple[int, float]:
     limit = next((x for x in FUTURES_LIMITS if x >= depth), 1000)
     weight = 2 if limit <= 50 else 5 if limit <= 100 else 10 if limit <= 500 else 20
     return limit, weight
+
+
+@dataclass(slots=True)
+class Refused:
+    """The venue says the symbol does not exist: retrying will not help."""
+
+    message: str
+
+
+# Binance error codes that mean "this symbol is not traded here" (not a passing failure).
+INVALID_SYMBOL_CODES = frozenset((-1121,))
+
+
+def refused_symbol(status: int, body: bytes) -> Refused | None:
+    """A 400 `{"code": -1121, "msg": "Invalid symbol."}` answer, as a Refused; None otherwise."""
+    if status != 400:
+        return None
+    try:
+        msg = decode_json(body)
+    except msgspec.DecodeError:
+        return None
+    if type(msg) is not dict or msg.get("code") not in INVALID_SYMBOL_CODES:
+        return None
+    return Refused(message=str(msg.get("msg") or "Invalid symbol.")[:200])
 
 
 class BinanceConnector(Connector):
@@ -196,8 +221,8 @@ class BinanceConnector(Connector):
 
     # ---- the sync rule ----------------------------------------------------------------------
     def buffer(self, feed: Feed, event: DepthEvent) -> None:
-        if feed.book.state is BookState.BACKOFF:
-            # Snapshots kept failing: hold recent events only, until the watchdog retries.
+        if feed.book.state is BookState.BACKOFF or feed.book.state is BookState.INVALID:
+            # Snapshots kept failing (or the symbol is refused): hold recent events only.
             if len(feed.buffer) >= self.options.sync_buffer:
                 feed.buffer.popleft()
             feed.buffer.append(event)
@@ -229,6 +254,7 @@ class BinanceConnector(Connector):
         spec = feed.spec
         limit, weight = snapshot_limit(self.venue, spec.depth)
         url = f"{self.endpoints.rest_url.rstrip('/')}{self.definition.snapshot_path}?symbol={spec.symbol}&limit={limit}"
+        session = feed.session
         while True:
             if feed.extra["attempts"] >= self.options.snapshot_attempts:
                 # Give up for now: the watchdog retries after sync_timeout, so a broken venue is not hammered.
@@ -236,19 +262,29 @@ class BinanceConnector(Connector):
                 feed.extra["attempts"] = 0
                 feed.sync_task = None
                 return
-            feed.extra["attempts"] += 1
             snapshot = await self.fetch_snapshot(url, weight)
-            if token != feed.sync_token:
+            if token != feed.sync_token or session.ended or session.closing:
+                return  # a newer attempt, or a socket gone: this snapshot belongs to nothing
+            if isinstance(snapshot, Refused):
+                feed.sync_task = None
+                self.set_state(feed, BookState.INVALID, snapshot.message)
+                log.warning(
+                    "venue refuses the symbol", venue=self.venue, symbol=spec.symbol, reason=snapshot.message
+                )
                 return
             if snapshot is None:
+                # Only failures count towards giving up; a good snapshot never does.
+                feed.extra["attempts"] += 1
                 await asyncio.sleep(min(self.options.backoff_cap, 0.5 * 2 ** feed.extra["attempts"]))
                 continue
             last_id, bids, asks, ts = snapshot
             if feed.buffer and self._too_old(last_id, feed.buffer[0]):
+                feed.extra["attempts"] += 1
                 continue  # step 4 seen early: the stream already starts after this snapshot
             break
+        feed.extra["attempts"] = 0
         feed.sync_task = None
-        feed.book.load_snapshot(bids=bids, asks=asks, sequence=last_id, at=ts)
+        feed.book.load_snapshot(bids=bids, asks=asks, sequence=last_id, at=ts, limit=limit)
         feed.extra["first"] = True
         pending = list(feed.buffer)
         feed.buffer.clear()
@@ -263,6 +299,11 @@ class BinanceConnector(Connector):
                 for rest in pending[i + 1 :]:
                     self.buffer(feed, rest)
                 return
+        if feed.book.state is not BookState.LIVE:
+            # No event after the snapshot yet (a quiet symbol): the snapshot is the book. The
+            # first event to come must still bracket it (`first`), as the sync rule says.
+            self.set_state(feed, BookState.LIVE, "synced")
+            self.emit_full(feed, ts=ts if ts is not None else time.time())
 
     def _too_old(self, last_id: int, event: DepthEvent) -> bool:
         if self.futures:
@@ -280,6 +321,9 @@ class BinanceConnector(Connector):
             return None
         if status != 200:
             self.stats.rest_errors += 1
+            refused = refused_symbol(status, body)
+            if refused is not None:
+                return refused
             log.warning("snapshot refused", venue=self.venue, url=url, status=status, body=body[:200])
             return None
         try:
@@ -326,7 +370,6 @@ class BinanceConnector(Connector):
         if book.state is BookState.LIVE:
             self.book_changed(feed, ts=event.ts, bids=event.bids, asks=event.asks, snapshot=False)
         else:
-            feed.extra["attempts"] = 0
             self.set_state(feed, BookState.LIVE, "synced")
             self.emit_full(feed, ts=event.ts)
         return True

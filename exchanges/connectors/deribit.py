@@ -52,7 +52,62 @@ class DeribitConnector(Connector):
         await self.call(session, "public/set_heartbeat", {"interval": self.options.heartbeat_interval})
         channels = [c for symbol in session.feeds for c in self.channels(symbol)]
         # One subscribe call for every channel is cheaper in Deribit's credits than one call each.
-        await self.call(session, "public/subscribe", {"channels": channels})
+        future = await self.call(session, "public/subscribe", {"channels": channels})
+        self._spawn(self._read_subscribe(session, channels, future))
+
+    async def _read_subscribe(self, session: Session, channels: list[str], future: asyncio.Future) -> None:
+        """The subscribe answer names the channels the venue took. A refused call is logged,
+        counted and quarantined (the watchdog asks again after sync_timeout); a book channel left
+        out means the venue does not know the instrument: get_order_book says why."""
+        try:
+            answer = await asyncio.wait_for(future, self.options.rest_timeout)
+        except (TimeoutError, asyncio.CancelledError):
+            return
+        if session.ended or session.closing:
+            return
+        error = answer.get("error")
+        result = answer.get("result")
+        if error is not None or type(result) is not list:
+            self.reject(
+                kind="rpc_error",
+                reason=f"subscribe refused: {str(error)[:180]}",
+                raw=msgspec.json.encode(answer),
+            )
+            log.warning(
+                "subscribe refused", venue=self.venue, group=session.group.name, error=str(error)[:200]
+            )
+            return
+        taken = set(result)
+        for channel in channels:
+            if not channel.startswith("book."):
+                continue
+            feed = session.feeds.get(channel.split(".")[1])
+            if feed is None:
+                continue
+            if channel in taken:
+                feed.extra["subscribed"] = True
+            elif not feed.extra.get("subscribed"):
+                self._spawn(self._check_instrument(session, feed))
+
+    async def _check_instrument(self, session: Session, feed: Feed) -> None:
+        """A book channel the venue would not subscribe: an instrument it refuses goes `invalid`
+        with the venue's own words, and is not asked for again on this connection."""
+        try:
+            future = await self.call(
+                session, "public/get_order_book", {"instrument_name": feed.spec.symbol, "depth": 1}
+            )
+            answer = await asyncio.wait_for(future, self.options.rest_timeout)
+        except (TimeoutError, OSError, asyncio.CancelledError, websockets.exceptions.ConnectionClosed):
+            return
+        error = answer.get("error")
+        if session.ended or session.closing or not isinstance(error, dict) or not refuses_instrument(error):
+            return
+        reason = error_text(error)
+        self.reject(
+            kind="rpc_error", reason=f"{feed.spec.symbol}: {reason}"[:200], raw=msgspec.json.encode(answer)
+        )
+        log.warning("venue refuses the instrument", venue=self.venue, symbol=feed.spec.symbol, reason=reason)
+        self.set_state(feed, BookState.INVALID, reason)
 
     async def call(self, session: Session, method: str, params: dict) -> asyncio.Future:
         ident = session.next_id
@@ -122,6 +177,7 @@ class DeribitConnector(Connector):
             return
         feed.messages += 1
         if kind == "snapshot":
+            feed.extra["subscribed"] = True  # a notification proves the subscription
             self.load(feed, bids=bids, asks=asks, change_id=change_id, ts=ts)
         elif kind == "change":
             self.on_change(feed, (prev, change_id, ts, bids, asks))
@@ -152,10 +208,13 @@ class DeribitConnector(Connector):
             self.set_state(feed, BookState.LIVE, "change after snapshot")
         self.book_changed(feed, ts=ts, bids=bids, asks=asks, snapshot=False)
 
-    def load(self, feed: Feed, *, bids, asks, change_id: int, ts: float | None) -> None:
-        """A whole book (a snapshot notification or a get_order_book answer), then the buffered changes."""
+    def load(
+        self, feed: Feed, *, bids, asks, change_id: int, ts: float | None, limit: int | None = None
+    ) -> None:
+        """A whole book (a snapshot notification or a get_order_book answer), then the buffered changes.
+        `limit`: the depth a get_order_book answer was cut at (a subscription snapshot is whole)."""
         book = feed.book
-        book.load_snapshot(bids=bids, asks=asks, sequence=change_id, at=ts)
+        book.load_snapshot(bids=bids, asks=asks, sequence=change_id, at=ts, limit=limit)
         if feed.sync_task is not None and feed.sync_task is not asyncio.current_task():
             feed.sync_task.cancel()
         feed.sync_task = None
@@ -225,8 +284,16 @@ class DeribitConnector(Connector):
 
     async def fetch_book(self, feed: Feed, token: int, *, delay: float = 0.0) -> None:
         """Ask for the whole book over the socket; its change_id anchors the buffered changes.
-        If the venue will not answer, subscribe again: the first notification is a snapshot."""
+        If the venue will not answer, subscribe again: the first notification is a snapshot.
+        A book never subscribed is subscribed, not fetched: a snapshot alone is not a stream."""
         session = feed.session
+        if not feed.extra.get("subscribed"):
+            feed.sync_task = None
+            if delay:
+                await asyncio.sleep(delay)
+            if token == feed.sync_token:
+                await self._subscribe_again(session, feed.spec.symbol)
+            return
         depth = next((d for d in BOOK_DEPTHS if d >= feed.spec.depth), BOOK_DEPTHS[-1])
         try:
             if delay:
@@ -239,7 +306,7 @@ class DeribitConnector(Connector):
             answer = {"error": {"message": repr(exc)}}
         except asyncio.CancelledError:
             return
-        if token != feed.sync_token or session.closing:
+        if token != feed.sync_token or session.closing or session.ended:
             return
         self.last_activity = asyncio.get_running_loop().time()
         result = answer.get("result")
@@ -258,18 +325,35 @@ class DeribitConnector(Connector):
             await self._subscribe_again(session, feed.spec.symbol)
             return
         feed.sync_task = None
-        self.load(feed, bids=bids, asks=asks, change_id=change_id, ts=ts)
+        self.load(feed, bids=bids, asks=asks, change_id=change_id, ts=ts, limit=depth)
 
     def resubscribe(self, feed: Feed) -> None:
         self.begin_resync(feed, "stale")
         self._spawn(self._subscribe_again(feed.session, feed.spec.symbol))
 
     async def _subscribe_again(self, session: Session, symbol: str) -> None:
-        if session.closing or session.ws is None:
+        if session.closing or session.ended or session.ws is None:
             return
         book_channel = [f"book.{symbol}.100ms"]
         await self.call(session, "public/unsubscribe", {"channels": book_channel})
-        await self.call(session, "public/subscribe", {"channels": book_channel})
+        future = await self.call(session, "public/subscribe", {"channels": book_channel})
+        self._spawn(self._read_subscribe(session, book_channel, future))
+
+
+def refuses_instrument(error: dict) -> bool:
+    """Deribit's answer for an instrument it does not list: invalid params on instrument_name."""
+    data = error.get("data")
+    param = data.get("param") if isinstance(data, dict) else None
+    return error.get("code") == -32602 and param in (None, "instrument_name")
+
+
+def error_text(error: dict) -> str:
+    """The venue's words: "Invalid params: instrument not found"."""
+    message = str(error.get("message") or "error")
+    data = error.get("data")
+    if isinstance(data, dict) and data.get("reason"):
+        message = f"{message}: {data['reason']}"
+    return message[:200]
 
 
 __all__ = ["DeribitConnector", "Decimal"]

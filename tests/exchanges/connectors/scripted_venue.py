@@ -3,6 +3,10 @@
 WebSocket on any path containing `stream` or `/ws/api/v2`; every other GET is a snapshot
 request answered from `snapshots[symbol]` (in order, the last one repeating) or from a
 `snapshot_fn(symbol)` callable. Deribit JSON-RPC calls are answered by `rpc_fn(method, params)`.
+
+Faults a test can switch on: `snapshot_delay` (seconds before a snapshot answer),
+`refuse_ws` (WebSocket upgrades answered 503), `hold_ws` (an asyncio.Event: upgrades wait until
+it is set), `silent` (the server neither reads nor answers close frames: a hung peer).
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ class ScriptedVenue:
         self.snapshot_times: list[float] = []
         self.received: list[dict] = []  # client frames, decoded
         self.connections: list[web.WebSocketResponse] = []
+        self.transports: dict[int, object] = {}
         self.opened = 0
+        self.refused = 0
+        self.snapshot_delay = 0.0
+        self.snapshots_answered = 0
+        self.refuse_ws = False
+        self.hold_ws: asyncio.Event | None = None
+        self.silent = False
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -38,8 +49,13 @@ class ScriptedVenue:
         return self
 
     async def stop(self) -> None:
+        if self.hold_ws is not None:
+            self.hold_ws.set()
         for ws in list(self.connections):
-            await ws.close()
+            if self.silent:
+                self.transports[id(ws)].abort()
+            else:
+                await ws.close()
         await self._runner.cleanup()
 
     @property
@@ -52,10 +68,23 @@ class ScriptedVenue:
 
     async def _route(self, request: web.Request):
         if request.headers.get("Upgrade", "").lower() == "websocket":
+            if self.refuse_ws:
+                self.refused += 1
+                return web.Response(status=503, text="down")
+            if self.hold_ws is not None:
+                await self.hold_ws.wait()
             return await self._ws(request)
         symbol = request.query.get("symbol") or request.query.get("instrument_name", "")
         self.snapshot_requests.append(symbol)
         self.snapshot_times.append(time.monotonic())
+        if self.snapshot_delay:
+            await asyncio.sleep(self.snapshot_delay)
+        try:
+            return self._snapshot(symbol)
+        finally:
+            self.snapshots_answered += 1
+
+    def _snapshot(self, symbol: str) -> web.Response:
         if self.snapshot_fn is not None:
             body = self.snapshot_fn(symbol)
         else:
@@ -69,8 +98,11 @@ class ScriptedVenue:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.connections.append(ws)
+        self.transports[id(ws)] = request.transport
         self.opened += 1
         try:
+            if self.silent:
+                await asyncio.Event().wait()  # never read: pings and close frames go unanswered
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
@@ -80,7 +112,10 @@ class ScriptedVenue:
                 if "method" in frame and "id" in frame:
                     answer = self.rpc_fn(frame["method"], frame.get("params", {})) if self.rpc_fn else None
                     if answer is None:
-                        answer = {"result": [] if "subscribe" in frame["method"] else "ok"}
+                        # Deribit answers a subscribe with the channels it took
+                        params = frame.get("params")
+                        channels = params.get("channels", []) if isinstance(params, dict) else []
+                        answer = {"result": channels if "subscribe" in frame["method"] else "ok"}
                     await ws.send_str(json.dumps({"jsonrpc": "2.0", "id": frame["id"], **answer}))
         finally:
             if ws in self.connections:
@@ -92,6 +127,16 @@ class ScriptedVenue:
         text = frame if isinstance(frame, str) else json.dumps(frame)
         await self.connections[conn].send_str(text)
 
+    def abort(self, conn: int = -1) -> None:
+        """Drop a connection without a close frame: the peer sees a reset, not a goodbye."""
+        self.transports[id(self.connections[conn])].abort()
+
+    async def broadcast(self, frame) -> None:
+        """To every open connection, as a venue sends a stream to each subscriber."""
+        text = frame if isinstance(frame, str) else json.dumps(frame)
+        for ws in list(self.connections):
+            await ws.send_str(text)
+
     async def wait_connections(self, n: int, timeout: float = 10.0) -> None:
         await wait_for(lambda: len(self.connections) >= n, timeout, f"{n} connections")
 
@@ -102,4 +147,14 @@ async def wait_for(condition, timeout: float = 10.0, what: str = "condition") ->
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def stays_false(condition, seconds: float, what: str = "condition") -> None:
+    """Watch `condition()` for `seconds`; fail the test the moment it holds. For what must NOT
+    happen within a known window (a backoff, a timeout): the window itself is the condition."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            raise AssertionError(f"{what} happened")
         await asyncio.sleep(0.01)

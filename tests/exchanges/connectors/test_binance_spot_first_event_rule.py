@@ -26,7 +26,9 @@ async def test_an_event_that_skips_an_id_after_live_is_a_gap(venue, run_feeds):
     await wait_for(lambda: sup.books()["binance:BTCUSDT"].sequence == 101)
     await venue.send(depth("BTCUSDT", 103, 103, bids=[("99.7", "1")]))  # 102 never came
     await venue.send(depth("BTCUSDT", 199, 201, asks=[("101", "1")]))
-    await wait_for(lambda: sup.books()["binance:BTCUSDT"].sequence == 201, what="resync onto the second snapshot")
+    await wait_for(
+        lambda: sup.books()["binance:BTCUSDT"].sequence == 201, what="resync onto the second snapshot"
+    )
     assert sup.books()["binance:BTCUSDT"].to_json() == {"bids": [["98", "5"]], "asks": [["101", "1"]]}
     assert sup.stats()["venues"]["binance"]["gaps"] >= 1
     assert venue.snapshot_requests.count("BTCUSDT") == 2

@@ -8,8 +8,11 @@ from tests.exchanges.connectors.scripted_venue import wait_for
 
 
 async def test_a_notification_straddling_the_book_change_id_is_applied(venue, run_feeds):
-    venue.rpc_fn = lambda m, p: ({"result": {"change_id": 105, "bids": [[100.0, 5.0]], "asks": [[101.0, 6.0]]}}
-                                 if m == "public/get_order_book" else None)
+    venue.rpc_fn = lambda m, p: (
+        {"result": {"change_id": 105, "bids": [[100.0, 5.0]], "asks": [[101.0, 6.0]]}}
+        if m == "public/get_order_book"
+        else None
+    )
     sup = await run_feeds(venue, "deribit", ["BTC-PERPETUAL"])
     await venue.wait_connections(1)
     await venue.send(deribit_book("BTC-PERPETUAL", "snapshot", 90, bids=[["new", 99.0, 1.0]]))
@@ -22,8 +25,11 @@ async def test_a_notification_straddling_the_book_change_id_is_applied(venue, ru
 
 async def test_repeated_bad_answers_are_retried_with_growing_delays(venue, run_feeds):
     # The answer never chains with the stream: every load finds a gap again.
-    venue.rpc_fn = lambda m, p: ({"result": {"change_id": 50, "bids": [[100.0, 5.0]], "asks": []}}
-                                 if m == "public/get_order_book" else None)
+    venue.rpc_fn = lambda m, p: (
+        {"result": {"change_id": 50, "bids": [[100.0, 5.0]], "asks": []}}
+        if m == "public/get_order_book"
+        else None
+    )
     sup = await run_feeds(venue, "deribit", ["BTC-PERPETUAL"], backoff_cap=5.0)
     await venue.wait_connections(1)
     await venue.send(deribit_book("BTC-PERPETUAL", "snapshot", 90, bids=[["new", 99.0, 1.0]]))

@@ -9,7 +9,10 @@ from tests.exchanges.connectors.scripted_venue import wait_for
 
 BAD = [
     ("invalid_json", '{"stream": "btcusdt@depth@100ms", "data": {"e": "depthUpd'),
-    ("missing_field", json.dumps({"stream": "x", "data": {"e": "depthUpdate", "s": "BTCUSDT", "U": 102, "u": 102}})),
+    (
+        "missing_field",
+        json.dumps({"stream": "x", "data": {"e": "depthUpdate", "s": "BTCUSDT", "U": 102, "u": 102}}),
+    ),
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "NaN")]))),
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "-1")]))),
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("abc", "1")]))),

@@ -23,7 +23,9 @@ async def test_an_unreachable_venue_is_retried_with_backoff(run_feeds, unused_tc
         rest_url = f"http://127.0.0.1:{unused_tcp_port}"
 
     sup = await run_feeds(Nowhere, "binance", ["BTCUSDT"], sink=sink)
-    await wait_for(lambda: sup.stats()["venues"].get("binance", {}).get("reconnects", 0) >= 3, what="three retries")
+    await wait_for(
+        lambda: sup.stats()["venues"].get("binance", {}).get("reconnects", 0) >= 3, what="three retries"
+    )
     # between attempts the book says it is waiting to reconnect, and it never claims to be live
     assert "backoff" in [e.state for e in sink.states]
     assert "live" not in [e.state for e in sink.states]

@@ -21,4 +21,6 @@ async def test_snapshots_that_never_catch_up_give_up_without_hammering(venue, ru
     await wait_for(lambda: sup.books()["binance:BTCUSDT"].state == "backoff", what="give up")
     await venue.send(depth("BTCUSDT", 111, 112, bids=[("2", "3")]))
     await wait_for(lambda: not sup.busy())
-    assert venue.snapshot_requests.count("BTCUSDT") == 3
+    # three that the stream had moved past, and perhaps one before: a snapshot answered before
+    # any event is a good one (the book is live on it until the first event shows the gap)
+    assert venue.snapshot_requests.count("BTCUSDT") in (3, 4)
