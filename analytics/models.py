@@ -101,6 +101,27 @@ class MetricBar(models.Model):
         return f"{self.pair} {self.metric} {self.interval} {self.time:%Y-%m-%d %H:%M:%S}"
 
 
+class MetricBarMinute(models.Model):
+    """TimescaleDB's continuous aggregate of 1 min bars (analytics_metricbar_1m), read-only; on the
+    other backends the 1 min bars are MetricBar rows written by the rollup. `time` is not unique
+    (one bar per series and minute): it stands as the key only because Django needs one."""
+
+    time = models.DateTimeField(primary_key=True, db_column="bucket")
+    pair = models.CharField(max_length=32)
+    metric = models.CharField(max_length=120)
+    open = models.FloatField()
+    high = models.FloatField()
+    low = models.FloatField()
+    close = models.FloatField()
+    mean = models.FloatField()
+    count = models.IntegerField()
+    interval = BarInterval.MINUTE.value
+
+    class Meta:
+        managed = False
+        db_table = "analytics_metricbar_1m"
+
+
 class RollupMark(models.Model):
     """How far the 1 s -> 1 min rollup of metric bars has gone (one row)."""
 

@@ -5,6 +5,8 @@ count-weighted mean, summed count) and replaces the minute bars it had, so runni
 over a minute whose late 1 s bars arrived since (spill catch-up), never counts twice. Each run
 covers the minutes from LOOKBACK before where the last one stopped up to the last minute that
 ended SETTLE seconds ago (the feed process emits a second's bar when the next second starts).
+On TimescaleDB the 1 min bars are a continuous aggregate (analytics_metricbar_1m) instead: the
+rollup refreshes that window of it, and `bars_in_range` reads it.
 """
 
 from __future__ import annotations
@@ -72,6 +74,20 @@ def metric_bars_roll_up(*, now: datetime | None = None, using: str = "default") 
         start = floor_minute(first)
     if start >= end:
         return {"minutes": 0, "bars": 0}
+    if storage.table_kind(connections[using]) == TIMESCALE:
+        # The continuous aggregate holds the 1 min bars; bring the window up to date now (its own
+        # policy does too, where TimescaleDB's job scheduler runs). Not inside a transaction.
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"CALL refresh_continuous_aggregate('{storage.MINUTE_VIEW}', %s, %s)", [start, end]
+            )
+        mark.done_before, mark.rolled_at = end, now
+        mark.save(using=using)
+        return {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "continuous_aggregate": storage.MINUTE_VIEW,
+        }
     rows = (
         bars.filter(interval=BarInterval.SECOND, time__gte=start, time__lt=end)
         .order_by("pair", "metric", "time")
@@ -96,8 +112,11 @@ def metric_bars_prune(*, now: datetime | None = None, using: str = "default") ->
     result: dict = {"backend": kind, "cutoff": cutoff.isoformat(), "deleted": 0}
     with connection.cursor() as cursor:
         if kind == TIMESCALE:
-            cursor.execute(f"SELECT count(*) FROM drop_chunks('{storage.TABLE}', older_than => %s)", [cutoff])
-            result["chunks_dropped"] = cursor.fetchone()[0]
+            dropped = 0
+            for table in (storage.TABLE, storage.MINUTE_VIEW):
+                cursor.execute(f"SELECT count(*) FROM drop_chunks('{table}', older_than => %s)", [cutoff])
+                dropped += cursor.fetchone()[0]
+            result["chunks_dropped"] = dropped
         elif kind == PARTMAN:
             result["partitions_dropped"] = storage.partman_maintain(cursor, now=now)
     # Partitions end on the hour: rows before the cutoff inside the partition holding it (and in

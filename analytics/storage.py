@@ -22,6 +22,7 @@ from books.storage.tables import Table, register_table
 log = logging.getLogger("analytics.storage")
 
 TABLE = "analytics_metricbar"
+MINUTE_VIEW = "analytics_metricbar_1m"  # TimescaleDB only: the continuous aggregate of 1 min bars
 METRIC_BAR = register_table(
     Table(
         "metricbar",
@@ -86,10 +87,45 @@ def _timescale_setup(cursor) -> None:
     cursor.execute(f"SELECT add_retention_policy('{TABLE}', INTERVAL '{retention_days()} days')")
 
 
+def minute_view_sql() -> list[str]:
+    """1 min bars from the 1 s bars, kept by TimescaleDB itself: first open, max high, min low, last
+    close, count-weighted mean, summed count (the same as services.minute_bars elsewhere)."""
+    return [
+        f"""CREATE MATERIALIZED VIEW {MINUTE_VIEW} WITH (timescaledb.continuous) AS
+            SELECT time_bucket(INTERVAL '1 minute', time) AS bucket, pair, metric,
+                   first(open, time) AS open, max(high) AS high, min(low) AS low,
+                   last(close, time) AS close, sum(mean * count) / sum(count) AS mean,
+                   sum(count)::integer AS count
+            FROM {TABLE} WHERE "interval" = '1s'
+            GROUP BY time_bucket(INTERVAL '1 minute', time), pair, metric WITH NO DATA""",
+        f"SELECT add_continuous_aggregate_policy('{MINUTE_VIEW}', start_offset => INTERVAL '3 hours', "
+        f"end_offset => INTERVAL '10 seconds', schedule_interval => INTERVAL '30 seconds')",
+        f"SELECT add_retention_policy('{MINUTE_VIEW}', INTERVAL '{retention_days()} days')",
+    ]
+
+
+def create_minute_view(apps, schema_editor) -> None:
+    """Migration step: the continuous aggregate, where the metric-bar table is a hypertable."""
+    connection = schema_editor.connection
+    if table_kind(connection) != TIMESCALE:
+        return
+    with connection.cursor() as cursor:
+        for sql in minute_view_sql():
+            cursor.execute(sql)
+    forget_kind(connection)
+
+
+def drop_minute_view(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"DROP MATERIALIZED VIEW IF EXISTS {MINUTE_VIEW}")
+
+
 def create_metric_bar_table(apps, schema_editor) -> None:
     """Migration step: the table for the backend this database has (falls back to a plain table)."""
     connection = schema_editor.connection
     backend = choose_backend(connection)
+    forget_kind(connection)
     model = apps.get_model("analytics", "MetricBar")
     if backend in (SQLITE, POSTGRES):
         schema_editor.create_model(model)
@@ -105,6 +141,7 @@ def create_metric_bar_table(apps, schema_editor) -> None:
 
 def drop_metric_bar_table(apps, schema_editor) -> None:
     connection = schema_editor.connection
+    forget_kind(connection)
     if connection.vendor == "sqlite":
         schema_editor.delete_model(apps.get_model("analytics", "MetricBar"))
         return
@@ -119,7 +156,19 @@ def drop_metric_bar_table(apps, schema_editor) -> None:
 
 
 def table_kind(connection) -> str:
-    """What the metric-bar table is now: timescale, partman or plain (from the catalog)."""
+    """What the metric-bar table is now: timescale, partman or plain (from the catalog), cached on
+    the connection (the table only changes in migrations)."""
+    cached = getattr(connection, "_marketagg_metricbar_kind", None)
+    if cached is None:
+        cached = connection._marketagg_metricbar_kind = _detect_kind(connection)
+    return cached
+
+
+def forget_kind(connection) -> None:
+    connection.__dict__.pop("_marketagg_metricbar_kind", None)
+
+
+def _detect_kind(connection) -> str:
     if connection.vendor == "sqlite":
         return SQLITE
     with connection.cursor() as cursor:

@@ -1,6 +1,8 @@
 """Metric bars on TimescaleDB (pglite): the migration makes their table a hypertable with a
-retention policy, the tick writer stores 1 s bars in it, the rollup makes 1 min bars, and pruning
-drops the chunks past METRIC_BAR_RETENTION_DAYS while keeping recent bars."""
+retention policy and a continuous aggregate of 1 min bars, the tick writer stores 1 s bars, the
+rollup task refreshes the aggregate (pglite has no job scheduler), the selector reads 1 min bars
+from it equal to a recomputation, and pruning drops the chunks past METRIC_BAR_RETENTION_DAYS
+while keeping recent bars."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from analytics.models import MetricBar
+from analytics.selectors import bars_in_range, series_names
 from analytics.services import metric_bars_prune, metric_bars_roll_up
 from analytics.storage import TABLE, table_kind
 from books.writer import TickWriter
@@ -60,20 +63,22 @@ def test_bars_are_written_rolled_up_and_pruned_on_a_hypertable(tsdb):
         writer.stop(timeout=5)
     assert writer.stats()["written"] == 65
 
+    # The 1 min bars are TimescaleDB's continuous aggregate: the rollup refreshes its window.
     done = metric_bars_roll_up(now=NOW, using=tsdb)
-    assert done["bars"] == 2
-    minute = MetricBar.objects.using(tsdb).get(interval="1m", time=recent)
-    assert (minute.open, minute.high, minute.low, minute.close, minute.count) == (
-        100.0,
-        160.0,
-        99.0,
-        159.5,
-        120,
-    )
+    assert done["continuous_aggregate"] == "analytics_metricbar_1m"
+    window = dict(start=recent - timedelta(hours=1), end=NOW)
+    (minute,) = bars_in_range(pair="BTC-USDT", metric="mid", interval="1m", using=tsdb, **window)
+    assert (minute.time, minute.open, minute.high, minute.low, minute.close, minute.count) == (
+        recent, 100.0, 160.0, 99.0, 159.5, 120,
+    )  # fmt: skip
     assert minute.mean == pytest.approx(sum(100.2 + i for i in range(60)) / 60)
+    seconds = bars_in_range(pair="BTC-USDT", metric="mid", interval="1s", using=tsdb, **window)
+    assert [b.close for b in seconds] == [100.5 + i for i in range(60)]
+    assert series_names(pair="BTC-USDT", using=tsdb, **window) == ["mid"]
 
     pruned = metric_bars_prune(now=NOW, using=tsdb)
     assert pruned["backend"] == "timescale" and pruned["chunks_dropped"] >= 1
     left = MetricBar.objects.using(tsdb)
     assert not left.filter(time__lt=NOW - timedelta(days=30)).exists()
-    assert left.filter(interval="1s").count() == 60 and left.filter(interval="1m").count() == 1
+    assert left.filter(interval="1s").count() == 60 and not left.filter(interval="1m").exists()
+    assert len(bars_in_range(pair="BTC-USDT", metric="mid", interval="1m", using=tsdb, **window)) == 1
