@@ -138,8 +138,21 @@ class FeedProcess:
     async def listen(self) -> None:
         """Control messages from the admin: applied here, within a moment, without a restart."""
         channel = settings.MARKETAGG["CONTROL_CHANNEL"]
+        failures = 0
         while True:
-            message = await self.layer.receive(channel)
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a Redis blip must not end admin control for good
+                failures += 1
+                if failures == 1:
+                    log.warning("control channel unavailable; retrying", error=str(exc) or type(exc).__name__)
+                await asyncio.sleep(min(5.0, 0.1 * 2**failures))
+                continue
+            if failures:
+                log.info("control channel back", failed_reads=failures)
+                failures = 0
             try:
                 specs = None
                 if message.get("action") in ("enable", "disable", "reload"):
