@@ -73,4 +73,3 @@ def test_deep_book_reads_what_the_size_needs_and_agrees_with_a_full_sweep(size):
     assert value["filled_base"] == float(full["filled_base"])
     assert value["unfilled"] == float(full["unfilled"])
     assert value.get("saving_bps") == (None if full["saving_bps"] is None else float(full["saving_bps"]))
-
