@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from books.selectors import bars, snapshots_at_interval
+from books.storage.tables import SNAPSHOT
 
 pytestmark = [pytest.mark.backends, pytest.mark.django_db(transaction=True)]
 D = Decimal
@@ -56,21 +57,20 @@ def test_trade_and_mid_bars(interval, instrument, make_writer):
         if i % 3 == 0:
             bid = D(rng.randint(6_400_000, 6_500_000)).scaleb(-2)
             ask = bid + D(rng.randint(1, 500)).scaleb(-2)
-            snaps.append(
-                (
-                    at,
-                    instrument.id,
-                    i,
-                    i,
-                    None,
-                    [(bid, D(1))],
-                    [(ask, D(1))],
-                    bid,
-                    ask,
-                    (bid + ask) / 2,
-                    ask - bid,
-                )
-            )
+            values = {
+                "time": at,
+                "instrument_id": instrument.id,
+                "sequence": i,
+                "event": i,
+                "bids": [(bid, D(1))],
+                "asks": [(ask, D(1))],
+                "best_bid": bid,
+                "best_ask": ask,
+                "mid": (bid + ask) / 2,
+                "spread": ask - bid,
+            }
+            # By column name: any other column (depth, boundaries) is left empty.
+            snaps.append(tuple(values.get(column) for column in SNAPSHOT.columns))
     writer = make_writer().start()
     for t in trades:
         writer.submit("trade", t)
