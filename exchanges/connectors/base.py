@@ -356,6 +356,7 @@ class Connector:
             return
         feed.book.state = state
         feed.state_since = time.monotonic()
+        feed.extra["state_reason"] = reason  # said again at promotion: a muted standby told nobody
         if not feed.session.muted:
             self.emit_state(feed, reason)
 
@@ -601,7 +602,9 @@ class Connector:
         for feed in session.feeds.values():
             # Always said, even when the new state equals the standby's own last one: the sinks
             # still show the old connection's state.
-            self.emit_state(feed, "handover")
+            # A refusal keeps the venue's message (set while muted, it was never told).
+            invalid = feed.book.state is BookState.INVALID
+            self.emit_state(feed, feed.extra.get("state_reason", "") if invalid else "handover")
             if feed.live:
                 bids, asks = feed.book.top(len(feed.book.bids) + len(feed.book.asks))
                 self.sink.book_changed(
