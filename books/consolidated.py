@@ -4,10 +4,10 @@ Each venue instrument whose `consolidate_into or pair` names the pair is a membe
 levels are converted to base units (books.conversion) and added to the pair's levels, which keep
 their total and each member's contribution. Prices stay exact: the union of the venues' grids.
 
-Updates are incremental: a venue diff touches only the levels it names (a dict lookup each, and
-a SortedList insert or removal only where a level appears or goes). A level's total moves by
-the member's change; sums run in a 60-digit context, so adding and removing 28-digit converted
-quantities is exact and a total always equals the sum of its contributions.
+A venue diff touches only the levels it names, with dictionary work (SortedList only where a
+level appears or goes); levels keep members' quantities in venue units. Base units and a level's
+total (exact, 60-digit sums) are worked out for that level on its first read after a change and
+cached, so no message re-sums anything and no read re-sums an unchanged level.
 
 A member is in the book only while its venue book is `live`; any other state (syncing, stale,
 resyncing, backoff, disabled, invalid) takes its whole contribution out at once, and going live
@@ -29,6 +29,7 @@ from books.consolidated_levels import (
     best_crossing,
     drop_trimmed,
     json_row,
+    resolved,
     take,
 )
 from books.conversion import ConversionError, Converter, converter_for, pair_of, quote_of
@@ -57,7 +58,7 @@ class Member:
     spec: InstrumentSpec | None = field(default=None, repr=False)
     converter: Converter | None = field(default=None, repr=False)
     book: VenueBook | None = field(default=None, repr=False)  # the venue book, to put back on return
-    # The member's contribution, converted (empty while out): price -> base quantity, in order.
+    # The member's contribution in venue units (empty while out): price -> venue quantity.
     bids: dict[Decimal, Decimal] = field(default_factory=dict, repr=False)
     asks: dict[Decimal, Decimal] = field(default_factory=dict, repr=False)
 
@@ -93,6 +94,7 @@ class ConsolidatedBook:
         self.members: dict[str, Member] = {}
         self.bids = BookSide(descending=True)
         self.asks = BookSide(descending=False)
+        self.to_base: dict[str, object] = {}  # member key -> its conversion, for reads
         self.updated_at = 0.0
         self.version = 0  # every change
         self.membership_version = 0  # a member joined, left or changed state
@@ -139,8 +141,8 @@ class ConsolidatedBook:
             for p in book_side.ordered():
                 if n is not None and len(out) >= n:
                     break
-                level = levels[p]
-                out.append((p, level.total, dict(level.by)))
+                total, by = resolved(p, levels[p], self.to_base)
+                out.append((p, total, dict(by)))
             return out
         if group <= 0:
             raise ValueError(f"group must be a positive price step, not {group}")
@@ -149,16 +151,16 @@ class ConsolidatedBook:
         with localcontext(SUMS):
             for p in book_side.ordered():
                 bucket = (p / group).to_integral_value(rounding=rounding) * group
-                level = levels[p]
+                level_total, level_by = resolved(p, levels[p], self.to_base)
                 if buckets and buckets[-1][0] == bucket:
                     _, total, by = buckets[-1]
-                    for key, q in level.by.items():
+                    for key, q in level_by.items():
                         by[key] = by.get(key, ZERO) + q
-                    buckets[-1] = (bucket, total + level.total, by)
+                    buckets[-1] = (bucket, total + level_total, by)
                 else:
                     if n is not None and len(buckets) >= n:
                         break
-                    buckets.append((bucket, level.total, dict(level.by)))
+                    buckets.append((bucket, level_total, dict(level_by)))
         return buckets
 
     def venue_levels(self, key: str, side: str, n: int | None = None) -> list[tuple[Decimal, Decimal]]:
@@ -169,7 +171,12 @@ class ConsolidatedBook:
         mine, venue_side = (
             (member.bids, member.book.bids) if side == "bids" else (member.asks, member.book.asks)
         )
-        return [(p, mine[p]) for p, _ in venue_side.top(len(venue_side) if n is None else n) if p in mine]
+        to_base = member.converter.to_base
+        return [
+            (p, to_base(mine[p], p))
+            for p, _ in venue_side.top(len(venue_side) if n is None else n)
+            if p in mine
+        ]
 
     def crossed(self) -> dict | None:
         """The best cross-venue crossing: one member's bid above another's ask.
@@ -194,7 +201,7 @@ class ConsolidatedBook:
                 for p in book_side.ordered():
                     if depth is not None and len(rows) >= depth:
                         break
-                    rows.append(json_row(p, levels[p]))
+                    rows.append(json_row(p, levels[p], self.to_base))
                 out[side] = rows
             return out
         return {
@@ -217,15 +224,14 @@ class ConsolidatedBook:
         """A venue diff: absolute venue quantities at prices (zero removes); then drop what the
         venue book trimmed beyond its depth."""
         venue_bids, venue_asks = member.book.bids, member.book.asks
-        with localcontext(SUMS):
-            if bids:
-                apply_changes(self.bids, member.bids, member, bids, venue_bids.levels)
-                if len(member.bids) > len(venue_bids.levels):
-                    drop_trimmed(self.bids, member.bids, member.key, venue_bids)
-            if asks:
-                apply_changes(self.asks, member.asks, member, asks, venue_asks.levels)
-                if len(member.asks) > len(venue_asks.levels):
-                    drop_trimmed(self.asks, member.asks, member.key, venue_asks)
+        if bids:
+            apply_changes(self.bids, member.bids, member.key, bids, venue_bids.levels)
+            if len(member.bids) > len(venue_bids.levels):
+                drop_trimmed(self.bids, member.bids, member.key, venue_bids)
+        if asks:
+            apply_changes(self.asks, member.asks, member.key, asks, venue_asks.levels)
+            if len(member.asks) > len(venue_asks.levels):
+                drop_trimmed(self.asks, member.asks, member.key, venue_asks)
 
     def include(self, member: Member) -> None:
         """Put the member's current venue book in, replacing whatever it contributed."""
@@ -233,22 +239,21 @@ class ConsolidatedBook:
         if member.book is None or member.converter is None:
             return
         member.included = True
-        with localcontext(SUMS):
-            for book_side, mine, venue_side in (
-                (self.bids, member.bids, member.book.bids),
-                (self.asks, member.asks, member.book.asks),
-            ):
-                apply_changes(book_side, mine, member, venue_side.levels.items(), venue_side.levels)
+        self.to_base[member.key] = member.converter.to_base
+        for book_side, mine, venue_side in (
+            (self.bids, member.bids, member.book.bids),
+            (self.asks, member.asks, member.book.asks),
+        ):
+            apply_changes(book_side, mine, member.key, venue_side.levels.items(), venue_side.levels)
 
     def exclude(self, member: Member, *, state: str, reason: str) -> None:
         """Take the member's whole contribution out."""
         member.state, member.reason = state, reason
         member.included = False
-        with localcontext(SUMS):
-            for book_side, member_side in ((self.bids, member.bids), (self.asks, member.asks)):
-                for p, q in member_side.items():
-                    take(book_side, member.key, p, q)
-                member_side.clear()
+        for book_side, member_side in ((self.bids, member.bids), (self.asks, member.asks)):
+            for p in member_side:
+                take(book_side, member.key, p)
+            member_side.clear()
 
 
 BookListener = Callable[[str, ConsolidatedBook, float], None]

@@ -1,7 +1,8 @@
 """The level store under the consolidated book: each price's total and member contributions.
 
-Kept apart from books/consolidated.py so the hot path (one venue diff) reads in one place.
-Callers run these under the 60-digit SUMS context, so totals move exactly.
+Kept apart from books/consolidated.py so the hot path (one venue diff) reads in one place. A
+diff only moves venue quantities; base units and totals are worked out per level when it is read
+next (the publisher's 10 reads a second, a metric), and kept until the level changes again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from sortedcontainers import SortedList
 
-from books.conversion import DIVISION
 from books.numbers import ZERO, plain
 from books.orderbook import Side
 
@@ -23,24 +23,38 @@ SUMS = Context(prec=60)
 
 
 class Level:
-    """One consolidated price: its total and each member's part. `row` caches the level's JSON
-    row for publishing (most levels do not change between two publications); any change clears it."""
+    """One consolidated price. `by` holds each member's quantity in its venue's own units, set on
+    the hot path without any arithmetic; `base` caches (total, {member: base qty}) in base units,
+    computed on the first read after a change (a division per member and an exact sum); `row`
+    caches the level's JSON row for publishing. Any change clears both caches."""
 
-    __slots__ = ("total", "by", "row")
+    __slots__ = ("by", "base", "row")
 
-    def __init__(self, total: Decimal, by: dict[str, Decimal]) -> None:
-        self.total = total
+    def __init__(self, by: dict[str, Decimal]) -> None:
         self.by = by
+        self.base: tuple[Decimal, dict[str, Decimal]] | None = None
         self.row: list | None = None
 
 
-def json_row(p: Decimal, level: Level) -> list:
+def resolved(p: Decimal, level: Level, to_base: dict) -> tuple[Decimal, dict[str, Decimal]]:
+    """The level in base units: (total, {member: base qty}), exact sum of the contributions."""
+    base = level.base
+    if base is None:
+        by = {k: to_base[k](q, p) for k, q in level.by.items()}
+        with localcontext(SUMS):
+            total = sum(by.values(), ZERO)
+        base = level.base = (total, by)
+    return base
+
+
+def json_row(p: Decimal, level: Level, to_base: dict) -> list:
     row = level.row
     if row is None:
+        total, by = resolved(p, level, to_base)
         row = level.row = [
             fast_plain(p),
-            fast_plain(level.total),
-            {k: fast_plain(q) for k, q in sorted(level.by.items())},
+            fast_plain(total),
+            {k: fast_plain(q) for k, q in sorted(by.items())},
         ]
     return row
 
@@ -74,60 +88,45 @@ class BookSide:
         return self.prices[-1] if self.descending else self.prices[0]
 
 
-def apply_changes(book_side: BookSide, mine: dict, member: Member, changes, venue_levels: dict) -> None:
-    """Bring the member's contribution at the prices of `changes` ((price, venue qty) pairs) to what its venue book holds there now.
+def apply_changes(book_side: BookSide, mine: dict, key: str, changes, venue_levels: dict) -> None:
+    """Bring the member's part at the prices of `changes` ((price, venue qty) pairs) to what its
+    venue book holds there now, in venue units (conversion waits for a read).
 
-    The venue book has applied the diff already (and trimmed itself to its depth), so its own
-    quantity is the truth: a price the diff named twice, or one trimmed straight away, comes out
-    right. Conversion is inlined per mode: this loop is the feed's hot path.
+    The venue book has applied the diff already, so its own quantity is the truth: a price the diff
+    named twice, or one past the snapshot's boundary that the venue book ignored, comes out right.
+    This loop is the feed's hot path: dictionary work only.
     """
-    converter = member.converter
-    mode = converter.mode
-    size = converter.size
-    divide = DIVISION.divide
-    key = member.key
     levels = book_side.levels
     for p, _ in changes:
         q = venue_levels.get(p)
-        if not q:
-            new = ZERO
-        elif mode == "base":
-            new = q
-        elif mode == "usd":
-            new = divide(q, p)
-        else:
-            new = divide(q * size, p)
         old = mine.get(p)
         if old is None:
-            if not new:
+            if not q:
                 continue
-            mine[p] = new
+            mine[p] = q
             level = levels.get(p)
             if level is None:
-                levels[p] = Level(new, {key: new})
+                levels[p] = Level({key: q})
                 book_side.prices.add(p)
             else:
-                level.total += new
-                level.by[key] = new
-                level.row = None
-        elif not new:
+                level.by[key] = q
+                level.base = level.row = None
+        elif not q:
             del mine[p]
-            take(book_side, key, p, old)
-        elif new != old:
-            mine[p] = new
+            take(book_side, key, p)
+        elif q is not old and q != old:
+            mine[p] = q
             level = levels[p]
-            level.total = level.total - old + new
-            level.by[key] = new
-            level.row = None
+            level.by[key] = q
+            level.base = level.row = None
 
 
-def take(book_side: BookSide, key: str, p: Decimal, q: Decimal) -> None:
+def take(book_side: BookSide, key: str, p: Decimal) -> None:
     level = book_side.levels[p]
     by = level.by
     del by[key]
     if by:
-        level.total -= q
-        level.row = None
+        level.base = level.row = None
     else:
         del book_side.levels[p]
         book_side.prices.remove(p)
@@ -160,7 +159,8 @@ def drop_trimmed(book_side: BookSide, mine: dict, key: str, venue_side: Side) ->
     if len(gone) < extra:  # not where expected (never seen): check every level of the member
         gone = [p for p in mine if p not in vlevels]
     for p in gone:
-        take(book_side, key, p, mine.pop(p))
+        del mine[p]
+        take(book_side, key, p)
 
 
 def best_crossing(included: list[Member]) -> dict | None:
@@ -185,18 +185,21 @@ def best_crossing(included: list[Member]) -> dict | None:
                     "size": crossing_size(
                         buyer.bids,
                         reversed(buyer.book.bids.prices),
+                        buyer.converter.to_base,
                         seller.asks,
                         iter(seller.book.asks.prices),
+                        seller.converter.to_base,
                     ),
                     "bps": bps.quantize(Decimal("0.0001")),
                 }
     return best
 
 
-def crossing_size(bids: dict, bid_prices, asks: dict, ask_prices) -> Decimal:
+def crossing_size(bids: dict, bid_prices, bid_base, asks: dict, ask_prices, ask_base) -> Decimal:
     """Base quantity matched between one member's bids and another's asks while bid > ask.
 
-    `bids`/`asks`: converted quantities by price; `*_prices`: the venue books' prices, best first.
+    `bids`/`asks`: venue quantities by price; `*_prices`: the venue books' prices, best first;
+    `*_base`: each member's conversion to base units.
     """
     bid_iter = iter(bid_prices)
     ask_iter = iter(ask_prices)
@@ -205,7 +208,12 @@ def crossing_size(bids: dict, bid_prices, asks: dict, ask_prices) -> Decimal:
     ask = next(ask_iter, None)
     if bid is None or ask is None:
         return size
-    left_bid, left_ask = bids.get(bid, ZERO), asks.get(ask, ZERO)
+
+    def base_of(side: dict, p: Decimal, convert) -> Decimal:
+        q = side.get(p)
+        return convert(q, p) if q else ZERO
+
+    left_bid, left_ask = base_of(bids, bid, bid_base), base_of(asks, ask, ask_base)
     with localcontext(SUMS):
         while bid is not None and ask is not None and bid > ask:
             take_qty = min(left_bid, left_ask)
@@ -214,8 +222,8 @@ def crossing_size(bids: dict, bid_prices, asks: dict, ask_prices) -> Decimal:
             left_ask -= take_qty
             if not left_bid:
                 bid = next(bid_iter, None)
-                left_bid = bids.get(bid, ZERO) if bid is not None else ZERO
+                left_bid = base_of(bids, bid, bid_base) if bid is not None else ZERO
             if not left_ask:
                 ask = next(ask_iter, None)
-                left_ask = asks.get(ask, ZERO) if ask is not None else ZERO
+                left_ask = base_of(asks, ask, ask_base) if ask is not None else ZERO
     return size
