@@ -172,11 +172,8 @@ class ConsolidatedBook:
             (member.bids, member.book.bids) if side == "bids" else (member.asks, member.book.asks)
         )
         to_base = member.converter.to_base
-        return [
-            (p, to_base(mine[p], p))
-            for p, _ in venue_side.top(len(venue_side) if n is None else n)
-            if p in mine
-        ]
+        top = venue_side.top(len(venue_side) if n is None else n)
+        return [(p, to_base(mine[p], p)) for p, _ in top if p in mine]
 
     def crossed(self) -> dict | None:
         """The best cross-venue crossing: one member's bid above another's ask.
