@@ -41,8 +41,10 @@ def resolved(p: Decimal, level: Level, to_base: dict) -> tuple[Decimal, dict[str
     base = level.base
     if base is None:
         by = {k: to_base[k](q, p) for k, q in level.by.items()}
-        with localcontext(SUMS):
-            total = sum(by.values(), ZERO)
+        total = ZERO
+        add = SUMS.add  # exact: no localcontext per level (it costs more than the sum)
+        for q in by.values():
+            total = add(total, q)
         base = level.base = (total, by)
     return base
 
