@@ -300,10 +300,18 @@ class BinanceConnector(Connector):
                     self.buffer(feed, rest)
                 return
         if feed.book.state is not BookState.LIVE:
-            # No event after the snapshot yet (a quiet symbol): the snapshot is the book. The
+            # No event after the snapshot yet. A snapshot can be cut inside an event still on its
+            # way, so give the stream a moment (an event arriving now is applied at once and makes
+            # the book live); if none comes, the symbol is quiet and the snapshot is the book. The
             # first event to come must still bracket it (`first`), as the sync rule says.
-            self.set_state(feed, BookState.LIVE, "synced")
-            self.emit_full(feed, ts=ts if ts is not None else time.time())
+            feed.sync_task = asyncio.current_task()
+            await asyncio.sleep(min(1.0, self.options.sync_timeout / 2))
+            if token != feed.sync_token or session.ended or session.closing:
+                return
+            feed.sync_task = None
+            if feed.book.state is not BookState.LIVE:
+                self.set_state(feed, BookState.LIVE, "synced, no event since")
+                self.emit_full(feed, ts=ts if ts is not None else time.time())
 
     def _too_old(self, last_id: int, event: DepthEvent) -> bool:
         if self.futures:

@@ -37,7 +37,9 @@ async def run_until_converged(
     sim = Simulator(seed=seed, rate=20.0, faults=FaultSpec.parse(faults), stall_seconds=0.5, shutdown_delay=0.3,
                     retry_after=1, slow_snapshot_seconds=(0.2, 0.5), deribit_min_heartbeat=1)
     await sim.start(host="127.0.0.1", port=0)
-    specs = [InstrumentSpec(venue=i.venue, symbol=i.symbol, depth=depth) for i in sim.instruments()]
+    # Once paused, a book whose very last event was dropped (a gap at the end) can only learn it
+    # by asking again: stale after 2 s of no change. Pings keep the paused sockets themselves open.
+    specs = [InstrumentSpec(venue=i.venue, symbol=i.symbol, depth=depth, stale_after=2.0) for i in sim.instruments()]
     options = dict(watchdog=True, planned_reconnect=False, backoff_base=0.05, backoff_cap=0.5,
                    silence_timeout=3.0, sync_timeout=5.0)
     options.update(feed_options)
