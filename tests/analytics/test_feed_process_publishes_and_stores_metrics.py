@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 
-from analytics.models import MetricBar
+from analytics.models import MetricBar, MetricConfig
 from books.live import live_store
 from exchanges.feedprocess import FeedProcess, FeedProcessOptions
 from tests.exchanges.connectors.scripted_venue import wait_for
@@ -29,8 +29,18 @@ def independent(consolidated: dict) -> dict:
     }
 
 
+def default_configs():
+    """The configs the data migration seeds (an earlier transactional test may have emptied the
+    table since): imbalance over the top 10 levels, spread, mid and microprice."""
+    for metric, params in (("imbalance", {"levels": 10}), ("spread", {}), ("mid", {}), ("microprice", {})):
+        MetricConfig.objects.get_or_create(
+            pair="BTC-USDT", label=metric, defaults={"metric": metric, "params": params}
+        )
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_metrics_are_published_and_stored(seeded):
+    await sync_to_async(default_configs)()
     store = live_store()
     store.clear()
     process = FeedProcess(FeedProcessOptions(simulate=True, store=True))
@@ -42,7 +52,15 @@ async def test_metrics_are_published_and_stored(seeded):
             payload = store.get("BTC-USDT")
             return payload is not None and payload["metrics"].get("mid") is not None
 
-        await wait_for(published, timeout=30, what=f"BTC-USDT published with metrics ({store.pairs()})")
+        try:
+            await wait_for(published, timeout=30, what="BTC-USDT published with metrics")
+        except AssertionError as exc:
+            books = {k: b.state for k, b in process.supervisor.books().items()}
+            pub = process.publisher
+            raise AssertionError(
+                f"{exc}: store {store.pairs()}, books {books}, published {pub.published}, "
+                f"failures {pub.failures}, consolidated {list(process.consolidated.books)}"
+            ) from exc
         payload = store.get("BTC-USDT")
         want = independent(payload["consolidated"])
         got = payload["metrics"]
