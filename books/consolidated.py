@@ -171,9 +171,9 @@ class ConsolidatedBook:
         mine, venue_side = (
             (member.bids, member.book.bids) if side == "bids" else (member.asks, member.book.asks)
         )
-        to_base = member.converter.to_base
+        levels, to_base = self._side(side).levels, self.to_base  # shares the levels' cached conversion
         top = venue_side.top(len(venue_side) if n is None else n)
-        return [(p, to_base(mine[p], p)) for p, _ in top if p in mine]
+        return [(p, resolved(p, levels[p], to_base)[1][key]) for p, _ in top if p in mine]
 
     def crossed(self) -> dict | None:
         """The best cross-venue crossing: one member's bid above another's ask.

@@ -36,4 +36,8 @@ def test_each_level_total_is_the_sum_of_its_venue_contributions(steps):
             ]
             assert written == expected, f"to_json after {step}"
             assert all("E" not in p + t for p, t, _ in book.to_json()[side])
+            # Each member's own part, best first, is its column of the expected book.
+            for key in venues.live_members():
+                own = [(p, by[key]) for p, _, by in expected if key in by]
+                assert book.venue_levels(key, side) == own, f"{key} {side} after {step}"
         assert set(book.venues_in()) == set(venues.live_members())
