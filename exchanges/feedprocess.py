@@ -38,6 +38,7 @@ class FeedProcessOptions:
     simulator_url: str = ""  # an already running `simulate_exchanges`, e.g. http://127.0.0.1:8765
     books_out: str = ""  # at stop, write every live book here (the captures README's books file)
     feed_options: FeedOptions | None = None
+    shard: str = ""  # "i/n": this process holds the i-th of n shares of the pairs (exchanges.sharding)
 
 
 class FeedProcess:
@@ -56,6 +57,12 @@ class FeedProcess:
     def stop(self) -> None:
         self._stop.set()
 
+    async def my_specs(self) -> list:
+        """The enabled instruments this process streams: all of them, or its shard's share."""
+        from exchanges.sharding import Shard, shard_specs
+
+        return shard_specs(await sync_to_async(instrument_specs)(), Shard.parse(self.options.shard))
+
     async def run(self) -> None:
         opts = self.options
         endpoints = await sync_to_async(venue_endpoints)()
@@ -69,7 +76,7 @@ class FeedProcess:
         elif opts.simulator_url:
             url = urlsplit(opts.simulator_url)
             endpoints = simulator_endpoints(url.port or 80, url.hostname or "127.0.0.1")
-        specs = await sync_to_async(instrument_specs)()
+        specs = await self.my_specs()
         self.layer = self.layer or get_channel_layer()
         self.board = StatusBoard(layer=self.layer)
         sinks = [self.board]
@@ -156,7 +163,7 @@ class FeedProcess:
             try:
                 specs = None
                 if message.get("action") in ("enable", "disable", "reload"):
-                    specs = await sync_to_async(instrument_specs)()
+                    specs = await self.my_specs()
                 done = await self.supervisor.apply_control(message, specs=specs)
                 if specs is not None:
                     self.consolidated.set_specs(specs)  # a disabled instrument leaves its book

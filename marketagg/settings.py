@@ -159,6 +159,8 @@ MARKETAGG = {
     "RETENTION_DAYS": env.int("MARKETAGG_RETENTION_DAYS", default=30),
     "COMPRESS_AFTER_HOURS": env.int("MARKETAGG_COMPRESS_AFTER_HOURS", default=24),
     "FEEDS_METRICS_PORT": env.int("MARKETAGG_FEEDS_METRICS_PORT", default=0),
+    # "i/n": runfeeds holds the i-th of n shares of the pairs (blank: every pair). See exchanges/sharding.py.
+    "FEED_SHARD": env.str("MARKETAGG_FEED_SHARD", default=""),
     "CONTROL_CHANNEL": "marketagg.feeds.control",
     "STATUS_GROUP": "marketagg.status",
     # Web: the live pages (and their WebSockets and the data API) need a login when true.

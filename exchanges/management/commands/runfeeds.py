@@ -4,7 +4,7 @@ import asyncio
 import signal
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from exchanges.feedprocess import FeedProcess, FeedProcessOptions
 
@@ -21,11 +21,21 @@ class Command(BaseCommand):
         parser.add_argument("--simulator-url", default="", help="stream from a running simulate_exchanges")
         parser.add_argument("--books-out", default="", help="write every live book to this JSON file at stop")
         parser.add_argument(
+            "--shard", default=settings.MARKETAGG["FEED_SHARD"],
+            help="i/n: hold the i-th of n shares of the pairs, e.g. 1/2 (default MARKETAGG_FEED_SHARD, blank: all)",
+        )
+        parser.add_argument(
             "--metrics-port", type=int, default=settings.MARKETAGG["FEEDS_METRICS_PORT"],
             help="serve Prometheus metrics of the feed process here (0: off)",
         )
 
     def handle(self, *args, **options) -> None:
+        from exchanges.sharding import Shard
+
+        try:
+            Shard.parse(options["shard"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         process = FeedProcess(
             FeedProcessOptions(
                 simulate=options["simulate"],
@@ -36,6 +46,7 @@ class Command(BaseCommand):
                 metrics_port=options["metrics_port"],
                 simulator_url=options["simulator_url"],
                 books_out=options["books_out"],
+                shard=options["shard"] or "",
             )
         )
         asyncio.run(self.main(process))
