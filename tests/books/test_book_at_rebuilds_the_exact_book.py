@@ -135,3 +135,29 @@ def test_book_at_equals_the_live_book_at_random_moments(seed, instrument, spec, 
 
     with pytest.raises(BookNotAvailable):
         book_at(instrument=instrument, at=start - timedelta(seconds=1))
+
+
+def test_snapshots_stored_cut_keep_no_hole(instrument, spec, make_writer):
+    """A recorder storing only the best 3 levels a side: book_at knows those three and what diffs
+    change inside them, never a level a diff names past the stored cut (the live book had the
+    levels in between, storage does not)."""
+    writer = make_writer().start()
+    recorder = TickRecorder(writer=writer, snapshot_interval=3600.0, snapshot_depth=3)
+    book = VenueBook(venue="binance", symbol=instrument.symbol)
+    ts = START.timestamp()
+    bids = [(Decimal(100 - k), Decimal(1)) for k in range(6)]  # 100 .. 95, whole (no limit)
+    asks = [(Decimal(101 + k), Decimal(1)) for k in range(6)]  # 101 .. 106
+    book.load_snapshot(bids=bids, asks=asks, sequence=1, at=ts)
+    recorder.book_changed(spec, book, ts=ts, bids=bids, asks=asks, snapshot=True)
+    diff_bids = [(Decimal(100), Decimal(0)), (Decimal(96), Decimal(7)), (Decimal("98.5"), Decimal(2))]
+    diff_asks = [(Decimal(105), Decimal(4)), (Decimal(102), Decimal(3))]
+    book.apply(bids=diff_bids, asks=diff_asks, sequence=2, at=ts + 1)
+    recorder.book_changed(spec, book, ts=ts + 1, bids=diff_bids, asks=diff_asks, snapshot=False)
+    assert writer.flush(timeout=20), writer.stats()
+
+    rebuilt = book_at(instrument=instrument, at=datetime.fromtimestamp(ts + 2, UTC))
+    assert (rebuilt.bid_boundary, rebuilt.ask_boundary) == (Decimal(98), Decimal(103))
+    assert rebuilt.to_json() == {
+        "bids": [["99", "1"], ["98.5", "2"], ["98", "1"]],  # 96 lies past the stored cut at 98
+        "asks": [["101", "1"], ["102", "3"], ["103", "1"]],  # 105 lies past 103
+    }
