@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import django
 
-SECTIONS = ("feed", "books", "storage", "latency", "memory", "replay")
+SECTIONS = ("feed", "books", "consolidated", "storage", "latency", "memory", "replay")
 
 
 def section_feed(quick: bool) -> list:
@@ -112,11 +112,35 @@ def _optional(module: str) -> Callable[[bool], list]:
 RUNNERS: dict[str, Callable[[bool], list]] = {
     "feed": section_feed,
     "books": section_books,
+    "consolidated": _optional("bench_consolidated"),
     "storage": section_storage,
     "latency": _optional("bench_latency"),
     "memory": _optional("bench_memory"),
     "replay": _optional("bench_replay"),
 }
+
+
+def prepare_database() -> None:
+    """The database the feed benchmark records into: created where missing, migrated."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        s = connection.settings_dict
+        admin = psycopg.connect(
+            host=s["HOST"] or "127.0.0.1",
+            port=s["PORT"] or 5432,
+            user=s["USER"] or "postgres",
+            password=s.get("PASSWORD") or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+        with admin:
+            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [s["NAME"]]).fetchone() is None:
+                admin.execute(f'CREATE DATABASE "{s["NAME"]}"')
+    call_command("migrate", verbosity=0)
 
 
 def main() -> int:
@@ -129,6 +153,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
     django.setup()
+    prepare_database()
     from tests.perf.results import RESULTS, render, write_readme, write_results
 
     results = []
