@@ -68,8 +68,10 @@ SNAPSHOT = Table(
         "best_ask",
         "mid",
         "spread",
+        "bid_boundary",
+        "ask_boundary",
     ),
-    ("time", "id", "int?", "int", "int?", "levels", "levels", "dec?", "dec?", "dec?", "dec?"),
+    ("time", "id", "int?", "int", "int?", "levels", "levels", "dec?", "dec?", "dec?", "dec?", "dec?", "dec?"),
 )
 TABLES: dict[str, Table] = {t.key: t for t in (TRADE, DELTA, SNAPSHOT)}
 
@@ -214,6 +216,8 @@ def encode_row(table: Table, row) -> list:
 
 
 def decode_row(table: Table, values: list) -> tuple:
+    if table is SNAPSHOT and len(values) == len(table.kinds) - 2:
+        values = [*values, None, None]  # spilled before snapshots had boundaries: they had none
     out = []
     for kind, value in zip(table.kinds, values, strict=True):
         if value is None:

@@ -49,7 +49,7 @@ def test_a_row_the_database_cannot_take_is_quarantined_and_its_batch_kept(instru
     writer = make_writer(spill_dir=tmp_path / "spill").start()
     at = datetime.now(UTC) - timedelta(minutes=5)
     levels = [(Decimal("100"), Decimal("1"))]
-    fine = (at, instrument.id, 7, 1, 1000, levels, levels, None, None, None, None)
+    fine = (at, instrument.id, 7, 1, 1000, levels, levels, None, None, None, None, None, None)
     broken = (
         at,
         instrument.id,
@@ -58,6 +58,8 @@ def test_a_row_the_database_cannot_take_is_quarantined_and_its_batch_kept(instru
         1000,
         [("100",)],
         levels,
+        None,
+        None,
         None,
         None,
         None,
