@@ -35,6 +35,7 @@ class ScriptedVenue:
         self.refuse_ws = False
         self.hold_ws: asyncio.Event | None = None
         self.silent = False
+        self._stopping = asyncio.Event()
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -49,6 +50,7 @@ class ScriptedVenue:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self.hold_ws is not None:
             self.hold_ws.set()
         for ws in list(self.connections):
@@ -102,7 +104,7 @@ class ScriptedVenue:
         self.opened += 1
         try:
             if self.silent:
-                await asyncio.Event().wait()  # never read: pings and close frames go unanswered
+                await self._stopping.wait()  # never read: pings and close frames go unanswered
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
