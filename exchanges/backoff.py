@@ -11,7 +11,9 @@ class Backoff:
     met by every client at the same instant.
     """
 
-    def __init__(self, *, base: float = 0.5, cap: float = 60.0, healthy_after: float = 60.0, rng=None) -> None:
+    def __init__(
+        self, *, base: float = 0.5, cap: float = 60.0, healthy_after: float = 60.0, rng=None
+    ) -> None:
         self.base = base
         self.cap = cap
         self.healthy_after = healthy_after

@@ -27,7 +27,9 @@ def seed_defaults(*, exchange_model, instrument_model, using: str = "default") -
     """Create what is missing; never changes rows that exist (safe to run again)."""
     by_venue = {}
     for venue, name in VENUES:
-        by_venue[venue], _ = exchange_model.objects.using(using).get_or_create(venue=venue, defaults={"name": name})
+        by_venue[venue], _ = exchange_model.objects.using(using).get_or_create(
+            venue=venue, defaults={"name": name}
+        )
     for venue, symbol, base, quote, kind, size, tick, into in INSTRUMENTS:
         instrument_model.objects.using(using).get_or_create(
             exchange=by_venue[venue],

@@ -69,7 +69,9 @@ class FeedProcess:
         if opts.simulate:
             from exchanges.simulator import FaultSpec, Simulator
 
-            self.simulator = Simulator(rate=opts.simulator_rate, faults=FaultSpec.parse(opts.simulator_faults))
+            self.simulator = Simulator(
+                rate=opts.simulator_rate, faults=FaultSpec.parse(opts.simulator_faults)
+            )
             await self.simulator.start(host="127.0.0.1", port=opts.simulator_port)
             endpoints = self.simulator.endpoints()
             log.info("simulator started", port=self.simulator.port)
@@ -97,7 +99,10 @@ class FeedProcess:
             sinks.append(self.recorder)
         await sync_to_async(feed_states_clear)()
         self.supervisor = FeedSupervisor(
-            specs=specs, endpoints=endpoints, sink=FanoutSink(*sinks), options=opts.feed_options or feed_options_from_settings()
+            specs=specs,
+            endpoints=endpoints,
+            sink=FanoutSink(*sinks),
+            options=opts.feed_options or feed_options_from_settings(),
         )
         collector = metrics.register(self.supervisor)
         if opts.metrics_port:

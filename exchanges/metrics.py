@@ -31,13 +31,18 @@ class FeedCollector(Collector):
             for venue, counters in stats.items():
                 family.add_metric([venue], counters.get(name, 0))
             yield family
-        bad = CounterMetricFamily("marketagg_feed_bad_input", "Bad input by venue and kind", labels=["venue", "kind"])
+        bad = CounterMetricFamily(
+            "marketagg_feed_bad_input", "Bad input by venue and kind", labels=["venue", "kind"]
+        )
         for (venue, kind), count in self.supervisor.quarantine.counts.items():
             bad.add_metric([venue, kind], count)
         yield bad
-        state = GaugeMetricFamily("marketagg_book_live", "1 when the book is live", labels=["venue", "symbol"])
-        age = GaugeMetricFamily("marketagg_book_age_seconds", "Seconds since the book last changed",
-                                labels=["venue", "symbol"])
+        state = GaugeMetricFamily(
+            "marketagg_book_live", "1 when the book is live", labels=["venue", "symbol"]
+        )
+        age = GaugeMetricFamily(
+            "marketagg_book_age_seconds", "Seconds since the book last changed", labels=["venue", "symbol"]
+        )
         levels = GaugeMetricFamily("marketagg_book_levels", "Levels held", labels=["venue", "symbol", "side"])
         now = time.monotonic()
         for connector in self.supervisor.connectors.values():

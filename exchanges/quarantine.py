@@ -38,7 +38,11 @@ class Quarantine:
         now = time.monotonic()
         if now - self._last_logged.get(key, -1e9) >= self.log_every:
             self._last_logged[key] = now
-            log.warning("bad input quarantined", venue=venue, kind=kind, reason=reason, total=self.counts[key])
+            log.warning(
+                "bad input quarantined", venue=venue, kind=kind, reason=reason, total=self.counts[key]
+            )
 
     def recent(self, *, venue: str | None = None, kind: str | None = None) -> list[QuarantinedFrame]:
-        return [f for f in self.frames if (venue is None or f.venue == venue) and (kind is None or f.kind == kind)]
+        return [
+            f for f in self.frames if (venue is None or f.venue == venue) and (kind is None or f.kind == kind)
+        ]

@@ -132,4 +132,6 @@ class FanoutSink:
 def _sink_failed(sink) -> None:
     import logging
 
-    logging.getLogger("exchanges.sinks").exception("sink %s failed; the others still get the event", type(sink).__name__)
+    logging.getLogger("exchanges.sinks").exception(
+        "sink %s failed; the others still get the event", type(sink).__name__
+    )

@@ -8,79 +8,230 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Exchange',
+            name="Exchange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('venue', models.CharField(choices=[('binance', 'Binance spot'), ('binance-usdm', 'Binance USD-M futures'), ('binance-coinm', 'Binance COIN-M futures'), ('deribit', 'Deribit')], max_length=32, unique=True)),
-                ('name', models.CharField(max_length=64)),
-                ('enabled', models.BooleanField(default=True)),
-                ('ws_url', models.CharField(blank=True, help_text="Override of the venue's WebSocket base URL (blank: the real one).", max_length=255)),
-                ('rest_url', models.CharField(blank=True, help_text="Override of the venue's REST base URL (blank: the real one).", max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        choices=[
+                            ("binance", "Binance spot"),
+                            ("binance-usdm", "Binance USD-M futures"),
+                            ("binance-coinm", "Binance COIN-M futures"),
+                            ("deribit", "Deribit"),
+                        ],
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=64)),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "ws_url",
+                    models.CharField(
+                        blank=True,
+                        help_text="Override of the venue's WebSocket base URL (blank: the real one).",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "rest_url",
+                    models.CharField(
+                        blank=True,
+                        help_text="Override of the venue's REST base URL (blank: the real one).",
+                        max_length=255,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['venue'],
+                "ordering": ["venue"],
             },
         ),
         migrations.CreateModel(
-            name='FeedState',
+            name="FeedState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=128, unique=True)),
-                ('venue', models.CharField(max_length=32)),
-                ('symbol', models.CharField(blank=True, max_length=64)),
-                ('state', models.CharField(max_length=16)),
-                ('counters', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=128, unique=True)),
+                ("venue", models.CharField(max_length=32)),
+                ("symbol", models.CharField(blank=True, max_length=64)),
+                ("state", models.CharField(max_length=16)),
+                ("counters", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('symbol', models.CharField(help_text="The venue's own spelling: BTCUSDT, BTCUSD_PERP, BTC-PERPETUAL.", max_length=64)),
-                ('pair', models.CharField(help_text='Canonical BASE-QUOTE.', max_length=32, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$', 'A canonical pair is BASE-QUOTE in upper case, e.g. BTC-USDT.')])),
-                ('base', models.CharField(max_length=16)),
-                ('quote', models.CharField(max_length=16)),
-                ('kind', models.CharField(choices=[('spot', 'Spot'), ('perpetual', 'Perpetual'), ('future', 'Future'), ('option', 'Option')], default='spot', max_length=16)),
-                ('contract_size', models.DecimalField(blank=True, decimal_places=12, max_digits=30, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('tick_size', models.DecimalField(blank=True, decimal_places=12, max_digits=30, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('consolidate_into', models.CharField(blank=True, help_text="Merge this instrument into another pair's consolidated book (e.g. a USD book into BTC-USDT). Blank: its own pair only.", max_length=32, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$', 'A canonical pair is BASE-QUOTE in upper case, e.g. BTC-USDT.')])),
-                ('enabled', models.BooleanField(default=True)),
-                ('depth', models.PositiveIntegerField(default=1000, help_text='Levels per side to keep (the snapshot depth).', validators=[django.core.validators.MinValueValidator(1)])),
-                ('stale_after', models.FloatField(default=30.0, help_text='Seconds without a change before stale.', validators=[django.core.validators.MinValueValidator(0.5)])),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instruments', to='exchanges.exchange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "symbol",
+                    models.CharField(
+                        help_text="The venue's own spelling: BTCUSDT, BTCUSD_PERP, BTC-PERPETUAL.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "pair",
+                    models.CharField(
+                        help_text="Canonical BASE-QUOTE.",
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$",
+                                "A canonical pair is BASE-QUOTE in upper case, e.g. BTC-USDT.",
+                            )
+                        ],
+                    ),
+                ),
+                ("base", models.CharField(max_length=16)),
+                ("quote", models.CharField(max_length=16)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("spot", "Spot"),
+                            ("perpetual", "Perpetual"),
+                            ("future", "Future"),
+                            ("option", "Option"),
+                        ],
+                        default="spot",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "contract_size",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=12,
+                        max_digits=30,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "tick_size",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=12,
+                        max_digits=30,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "consolidate_into",
+                    models.CharField(
+                        blank=True,
+                        help_text="Merge this instrument into another pair's consolidated book (e.g. a USD book into BTC-USDT). Blank: its own pair only.",
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$",
+                                "A canonical pair is BASE-QUOTE in upper case, e.g. BTC-USDT.",
+                            )
+                        ],
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "depth",
+                    models.PositiveIntegerField(
+                        default=1000,
+                        help_text="Levels per side to keep (the snapshot depth).",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "stale_after",
+                    models.FloatField(
+                        default=30.0,
+                        help_text="Seconds without a change before stale.",
+                        validators=[django.core.validators.MinValueValidator(0.5)],
+                    ),
+                ),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instruments",
+                        to="exchanges.exchange",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['exchange__venue', 'symbol'],
-                'constraints': [models.UniqueConstraint(fields=('exchange', 'symbol'), name='instrument_unique')],
+                "ordering": ["exchange__venue", "symbol"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("exchange", "symbol"), name="instrument_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ListedSymbol',
+            name="ListedSymbol",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('symbol', models.CharField(max_length=64)),
-                ('base', models.CharField(max_length=16)),
-                ('quote', models.CharField(max_length=16)),
-                ('kind', models.CharField(choices=[('spot', 'Spot'), ('perpetual', 'Perpetual'), ('future', 'Future'), ('option', 'Option')], max_length=16)),
-                ('contract_size', models.DecimalField(blank=True, decimal_places=12, max_digits=30, null=True)),
-                ('tick_size', models.DecimalField(blank=True, decimal_places=12, max_digits=30, null=True)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
-                ('exchange', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='listed', to='exchanges.exchange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("symbol", models.CharField(max_length=64)),
+                ("base", models.CharField(max_length=16)),
+                ("quote", models.CharField(max_length=16)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("spot", "Spot"),
+                            ("perpetual", "Perpetual"),
+                            ("future", "Future"),
+                            ("option", "Option"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "contract_size",
+                    models.DecimalField(blank=True, decimal_places=12, max_digits=30, null=True),
+                ),
+                ("tick_size", models.DecimalField(blank=True, decimal_places=12, max_digits=30, null=True)),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "exchange",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="listed",
+                        to="exchanges.exchange",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('exchange', 'symbol'), name='listed_symbol_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("exchange", "symbol"), name="listed_symbol_unique")
+                ],
             },
         ),
     ]

@@ -39,9 +39,13 @@ async def run_feeds():
     """Start a real FeedSupervisor against a venue server; stopped when the test ends."""
     running: list[tuple[FeedSupervisor, asyncio.Task]] = []
 
-    async def start(server, venue_id: str, symbols: list[str], *, sink=None, depth=1000, stale_after=30.0, **options):
+    async def start(
+        server, venue_id: str, symbols: list[str], *, sink=None, depth=1000, stale_after=30.0, **options
+    ):
         ws_url = server.ws_url + ("/ws/api/v2" if venue_id == "deribit" else "")
-        specs = [InstrumentSpec(venue=venue_id, symbol=s, depth=depth, stale_after=stale_after) for s in symbols]
+        specs = [
+            InstrumentSpec(venue=venue_id, symbol=s, depth=depth, stale_after=stale_after) for s in symbols
+        ]
         options.setdefault("watchdog", False)
         options.setdefault("planned_reconnect", False)
         options.setdefault("backoff_base", 0.05)

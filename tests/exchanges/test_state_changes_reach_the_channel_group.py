@@ -24,7 +24,9 @@ async def test_syncing_then_live_arrive_on_the_group(layer, venue, run_feeds):
     listener = await layer.new_channel()
     await layer.group_add("marketagg.status.test", listener)
     venue.snapshots["BTCUSDT"] = [snapshot(100, bids=[("1", "1")])]
-    await run_feeds(venue, "binance", ["BTCUSDT"], sink=StatusBoard(layer=layer, group="marketagg.status.test"))
+    await run_feeds(
+        venue, "binance", ["BTCUSDT"], sink=StatusBoard(layer=layer, group="marketagg.status.test")
+    )
     await venue.wait_connections(1)
     await venue.send(depth("BTCUSDT", 101, 101, asks=[("2", "1")]))
     states = []

@@ -41,7 +41,15 @@ def _frames(n: int, *, levels_per_side: int = 10, seed: int = 7) -> tuple[list[s
             qa = "0" if rng.random() < 0.1 else f"{rng.randint(1, 5000) / 1000:.3f}"
             b.append([f"{mid - tick * (depth_b + 1):.2f}", qb])
             a.append([f"{mid + tick * (depth_a + 1):.2f}", qa])
-        data = {"e": "depthUpdate", "E": 1_700_000_000_000 + u, "s": "BTCUSDT", "U": u + 1, "u": u + 1, "b": b, "a": a}
+        data = {
+            "e": "depthUpdate",
+            "E": 1_700_000_000_000 + u,
+            "s": "BTCUSDT",
+            "U": u + 1,
+            "u": u + 1,
+            "b": b,
+            "a": a,
+        }
         frames.append(msgspec.json.encode({"stream": "btcusdt@depth@100ms", "data": data}).decode())
         u += 1
     return frames, bids, asks

@@ -90,7 +90,9 @@ class Command(BaseCommand):
             await simulator.start(host="127.0.0.1", port=0)
             endpoints = simulator.endpoints()
         writer.set_rewrite(real_urls(endpoints))
-        supervisor = FeedSupervisor(specs=specs, endpoints=endpoints, options=feed_options_from_settings(tap=writer))
+        supervisor = FeedSupervisor(
+            specs=specs, endpoints=endpoints, options=feed_options_from_settings(tap=writer)
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         handled = []

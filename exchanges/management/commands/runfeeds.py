@@ -13,19 +13,28 @@ class Command(BaseCommand):
     help = "Run the feed process: exchange connections, live books, tick storage, status."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--simulate", action="store_true", help="stream from the built-in exchange simulator")
+        parser.add_argument(
+            "--simulate", action="store_true", help="stream from the built-in exchange simulator"
+        )
         parser.add_argument("--simulator-port", type=int, default=0)
-        parser.add_argument("--rate", type=float, default=10.0, help="simulator depth messages/s per instrument")
-        parser.add_argument("--faults", default="none", help="simulator fault spec, e.g. gap=0.01,disconnect=0.001")
+        parser.add_argument(
+            "--rate", type=float, default=10.0, help="simulator depth messages/s per instrument"
+        )
+        parser.add_argument(
+            "--faults", default="none", help="simulator fault spec, e.g. gap=0.01,disconnect=0.001"
+        )
         parser.add_argument("--no-store", action="store_true", help="keep books in memory only")
         parser.add_argument("--simulator-url", default="", help="stream from a running simulate_exchanges")
         parser.add_argument("--books-out", default="", help="write every live book to this JSON file at stop")
         parser.add_argument(
-            "--shard", default=settings.MARKETAGG["FEED_SHARD"],
+            "--shard",
+            default=settings.MARKETAGG["FEED_SHARD"],
             help="i/n: hold the i-th of n shares of the pairs, e.g. 1/2 (default MARKETAGG_FEED_SHARD, blank: all)",
         )
         parser.add_argument(
-            "--metrics-port", type=int, default=settings.MARKETAGG["FEEDS_METRICS_PORT"],
+            "--metrics-port",
+            type=int,
+            default=settings.MARKETAGG["FEEDS_METRICS_PORT"],
             help="serve Prometheus metrics of the feed process here (0: off)",
         )
 

@@ -18,8 +18,10 @@ from tests.exchanges.connectors.scripted_venue import wait_for
 def layer_settings(request, settings, redis_url):
     if request.param == "redis":
         settings.CHANNEL_LAYERS = {
-            "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                        "CONFIG": {"hosts": [redis_url], "prefix": "marketagg-test-control"}}
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": "marketagg-test-control"},
+            }
         }
     yield request.param
     channel_layers.backends.clear()
@@ -36,15 +38,28 @@ async def test_disable_and_enable_apply_within_two_seconds(layer_settings, seede
     task = asyncio.create_task(process.run())
     try:
         await asyncio.wait_for(process.ready.wait(), 20)
-        await wait_for(lambda: len(process.supervisor.books()) == 8
-                       and all(b.state == "live" for b in process.supervisor.books().values()), timeout=20)
-        eth = await Instrument.objects.select_related("exchange").aget(exchange__venue="binance", symbol="ETHUSDT")
+        await wait_for(
+            lambda: (
+                len(process.supervisor.books()) == 8
+                and all(b.state == "live" for b in process.supervisor.books().values())
+            ),
+            timeout=20,
+        )
+        eth = await Instrument.objects.select_related("exchange").aget(
+            exchange__venue="binance", symbol="ETHUSDT"
+        )
 
         others_live = []
         started = time.monotonic()
         assert await sync_to_async(instrument_enable)(instrument=eth, enabled=False)
-        await wait_for(lambda: others_live.append(live(process, "binance:BTCUSDT")) or
-                       "binance:ETHUSDT" not in process.supervisor.books(), timeout=2, what="ETHUSDT gone")
+        await wait_for(
+            lambda: (
+                others_live.append(live(process, "binance:BTCUSDT"))
+                or "binance:ETHUSDT" not in process.supervisor.books()
+            ),
+            timeout=2,
+            what="ETHUSDT gone",
+        )
         assert time.monotonic() - started < 2
         assert all(others_live)  # BTCUSDT on the same venue never stopped being live
 
@@ -55,7 +70,9 @@ async def test_disable_and_enable_apply_within_two_seconds(layer_settings, seede
 
         resyncs = process.supervisor.stats()["venues"]["binance"]["resyncs"]
         assert await sync_to_async(instrument_resync)(instrument=eth)
-        await wait_for(lambda: process.supervisor.stats()["venues"]["binance"]["resyncs"] > resyncs, timeout=2)
+        await wait_for(
+            lambda: process.supervisor.stats()["venues"]["binance"]["resyncs"] > resyncs, timeout=2
+        )
         await wait_for(lambda: live(process, "binance:ETHUSDT"), timeout=5)
     finally:
         process.stop()
