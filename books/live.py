@@ -268,23 +268,17 @@ class LivePublisher:
             return {"error": "metrics failed; see the feed process log"}
 
 
-def load_live_metrics():
-    """analytics.live.LiveMetrics built from the database's metric configs, or None while absent.
+def load_live_metrics(*, store_bars: bool | None = None):
+    """analytics.live.LiveMetrics built from the database's metric configs, or None if that fails
+    (the books are then published without metrics, and the log says why).
 
-    Runs in a thread (database reads). Tolerates the analytics app not having it yet.
+    Runs in a thread (database reads). `store_bars=False` (runfeeds --no-store) keeps metric bars
+    in memory only; None follows the settings.
     """
+    from analytics.live import LiveMetrics
+
     try:
-        from analytics import live
-    except ImportError:
-        return None
-    factory = getattr(live, "LiveMetrics", None)
-    if factory is None:
-        return None
-    loader = getattr(factory, "from_database", None)
-    try:
-        return (
-            loader() if loader is not None else factory(configs=getattr(live, "load_configs", lambda: {})())
-        )
+        return LiveMetrics.from_database(store_bars=store_bars)
     except Exception:
         log.exception("live metrics could not be built; publishing books without them")
         return None

@@ -87,7 +87,7 @@ class FeedProcess:
         from books.live import LivePublisher, load_live_metrics
 
         self.consolidated = ConsolidatedBooks(specs)
-        live_metrics = await sync_to_async(load_live_metrics)()
+        live_metrics = await sync_to_async(load_live_metrics)(store_bars=None if opts.store else False)
         if live_metrics is not None:
             self.consolidated.add_trade_listener(live_metrics.trade)
         self.publisher = LivePublisher(self.consolidated, layer=self.layer, metrics=live_metrics)
