@@ -19,6 +19,7 @@ from exchanges.booksfile import write_books
 from exchanges.connectors import FeedOptions
 from exchanges.feedsettings import feed_options_from_settings
 from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
+from exchanges.sharding import Shard, shard_specs
 from exchanges.status import StatusBoard, feed_states_clear
 from exchanges.supervisor import FeedSupervisor
 from exchanges.types import FanoutSink
@@ -59,8 +60,6 @@ class FeedProcess:
 
     async def my_specs(self) -> list:
         """The enabled instruments this process streams: all of them, or its shard's share."""
-        from exchanges.sharding import Shard, shard_specs
-
         return shard_specs(await sync_to_async(instrument_specs)(), Shard.parse(self.options.shard))
 
     async def run(self) -> None:
@@ -148,8 +147,22 @@ class FeedProcess:
         log.info("feeds stopped")
 
     async def listen(self) -> None:
-        """Control messages from the admin: applied here, within a moment, without a restart."""
-        channel = settings.MARKETAGG["CONTROL_CHANNEL"]
+        """Control messages from the admin: applied here, within a moment, without a restart.
+
+        The admin sends to one named channel, which one reader takes. A shard (`--shard i/n`)
+        therefore also reads a channel of its own and passes what it takes from the shared one on
+        to the other shards', so every shard applies every admin change (an enable or disable can
+        move pairs between shards)."""
+        base = settings.MARKETAGG["CONTROL_CHANNEL"]
+        shard = Shard.parse(self.options.shard)
+        if shard is None or shard.count == 1:
+            await self._listen_on(base, forward_to=[])
+            return
+        mine = shard_channel(base, shard.index, shard.count)
+        others = [shard_channel(base, j, shard.count) for j in range(shard.count) if j != shard.index]
+        await asyncio.gather(self._listen_on(base, forward_to=others), self._listen_on(mine, forward_to=[]))
+
+    async def _listen_on(self, channel: str, *, forward_to: list[str]) -> None:
         failures = 0
         while True:
             try:
@@ -165,6 +178,11 @@ class FeedProcess:
             if failures:
                 log.info("control channel back", failed_reads=failures)
                 failures = 0
+            for other in forward_to:
+                try:
+                    await self.layer.send(other, message)
+                except Exception:
+                    log.exception("control message not passed on to a shard", channel=other)
             try:
                 specs = None
                 if message.get("action") in ("enable", "disable", "reload"):
@@ -175,6 +193,11 @@ class FeedProcess:
                 log.info("control message", action=message.get("action"), result=done)
             except Exception:
                 log.exception("control message failed", message=message)
+
+
+def shard_channel(base: str, index: int, count: int) -> str:
+    """The control channel of one shard (0-based index)."""
+    return f"{base}.shard-{index + 1}-of-{count}"
 
 
 __all__ = ["FeedProcess", "FeedProcessOptions", "simulator_endpoints"]

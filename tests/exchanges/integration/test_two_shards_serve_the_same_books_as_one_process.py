@@ -71,7 +71,7 @@ def _served(web: str, pairs=PAIRS) -> dict:
     return out
 
 
-def _run(env: dict, sim: str, shards: list[str], tmp_path, tag: str, pairs=PAIRS) -> dict:
+def _run(env: dict, sim: str, shards: list[str], tmp_path, tag: str, pairs=PAIRS, then=None) -> dict:
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     web_port = free_port()
     web = f"http://127.0.0.1:{web_port}"
@@ -91,7 +91,42 @@ def _run(env: dict, sim: str, shards: list[str], tmp_path, tag: str, pairs=PAIRS
         )
         # Whatever else the web process serves right after: a pair nobody holds has no book.
         steady["others"] = {p: _book(web, p) is not None for p in PAIRS if p not in pairs}
+        if then is not None:
+            then(web)
         return steady
+
+
+def _members(web: str, pair: str) -> set[str]:
+    """The venue instruments with quantity in the served consolidated book."""
+    body = _book(web, pair) or {}
+    return {key for side in ("bids", "asks") for _, _, venues in body.get(side, []) for key in venues}
+
+
+def _one_admin_message_reaches_both_shards(web: str, redis_url: str) -> None:
+    """Two spot instruments disabled (one in each shard's pair) and ONE message on the admin's
+    channel, which only one shard reads: both pairs lose their spot venue, so it was passed on."""
+    from asgiref.sync import async_to_sync
+    from channels_redis.core import RedisChannelLayer
+    from django.conf import settings
+
+    from exchanges.models import Instrument
+
+    assert "binance:BTCUSDT" in _members(web, "BTC-USDT") and "binance:ETHUSDT" in _members(web, "ETH-USDT")
+    Instrument.objects.filter(exchange__venue="binance", symbol__in=["BTCUSDT", "ETHUSDT"]).update(
+        enabled=False
+    )
+    layer = RedisChannelLayer(hosts=[redis_url])
+    message = {"type": "feed.control", "action": "disable", "venue": "binance", "symbol": "BTCUSDT"}
+    async_to_sync(layer.send)(settings.MARKETAGG["CONTROL_CHANNEL"], message)
+    wait_until(
+        lambda: (
+            "binance:BTCUSDT" not in _members(web, "BTC-USDT")
+            and "binance:ETHUSDT" not in _members(web, "ETH-USDT")
+        ),
+        timeout=20,
+        what="both shards applied the one admin message",
+    )
+    Instrument.objects.filter(exchange__venue="binance").update(enabled=True)
 
 
 def test_two_shards_and_a_web_process_serve_what_one_process_serves(seeded, redis_url, tmp_path):
@@ -119,7 +154,14 @@ def test_two_shards_and_a_web_process_serve_what_one_process_serves(seeded, redi
             what="simulator up",
         )
         one = _run(env, sim, [""], tmp_path, "one")
-        two = _run(env, sim, ["1/2", "2/2"], tmp_path, "two")
+        two = _run(
+            env,
+            sim,
+            ["1/2", "2/2"],
+            tmp_path,
+            "two",
+            then=lambda web: _one_admin_message_reaches_both_shards(web, redis_url),
+        )
         half = _run(env, sim, ["1/2"], tmp_path, "half", pairs=("BTC-USDT",))
     assert half["others"] == {"ETH-USDT": False}  # the first shard holds BTC-USDT only
     assert half["BTC-USDT"] == one["BTC-USDT"]
