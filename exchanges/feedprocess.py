@@ -96,7 +96,7 @@ class FeedProcess:
 
             self.recorder = await sync_to_async(build_recorder)()
             sinks.append(self.recorder)
-        await sync_to_async(feed_states_clear)()
+        await sync_to_async(feed_states_clear)(keys=[s.key for s in specs] if self.options.shard else None)
         self.supervisor = FeedSupervisor(
             specs=specs,
             endpoints=endpoints,

@@ -46,8 +46,11 @@ def feed_states_save(*, rows: list[dict], gone: Iterable[str] = ()) -> None:
             FeedState.objects.filter(key__in=gone).delete()
 
 
-def feed_states_clear() -> None:
-    FeedState.objects.all().delete()
+def feed_states_clear(*, keys: list[str] | None = None) -> None:
+    """Forget what an earlier feed process reported. A shard forgets only its own instruments
+    (`keys`): the other shards' rows are theirs and still true."""
+    rows = FeedState.objects.all() if keys is None else FeedState.objects.filter(key__in=keys)
+    rows.delete()
 
 
 class StatusBoard:

@@ -6,12 +6,7 @@ import re
 from tests.deploy.deployfiles import ROOT, settings_env_names
 
 # Read by settings but deliberately not offered to users, each with why.
-UNDOCUMENTED = {
-    # Read into MARKETAGG["SIMULATOR_PORT"], but every caller of simulator_endpoints() passes a port
-    # of its own and simulate_exchanges' --port default is 8765 in the command: setting it changes
-    # nothing, so documenting it would be untrue (reported to the lead to wire up or remove).
-    "MARKETAGG_SIMULATOR_PORT",
-}
+UNDOCUMENTED: set[str] = set()
 
 
 def _readme_configuration() -> str:

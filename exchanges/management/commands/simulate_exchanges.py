@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import signal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -18,7 +19,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8765, help="0: any free port")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=settings.MARKETAGG["SIMULATOR_PORT"],
+            help="default MARKETAGG_SIMULATOR_PORT (8765); 0: any free port",
+        )
         parser.add_argument(
             "--rate", type=float, default=10.0, help="depth messages per second per instrument"
         )
