@@ -42,6 +42,9 @@ async def check_channel_layer() -> str:
     return "ok"
 
 
+DOWN_STATES = frozenset(("backoff", "invalid"))
+
+
 def check_feeds(*, now: datetime | None = None) -> dict:
     """Raises FeedsUnhealthy with every failing instrument; returns a summary when all are fine."""
     now = now or datetime.now(UTC)
@@ -65,6 +68,11 @@ def check_feeds(*, now: datetime | None = None) -> dict:
             continue
         age = float(row.counters.get("age") or 0.0)
         reason = getattr(row, "reason", "") or row.counters.get("reason") or ""
+        if row.state in DOWN_STATES:
+            # Down now: waiting to reconnect after failures, or refused by the venue. The age
+            # counter starts again at each reconnect attempt, so it cannot measure this.
+            failing[instrument.key] = row.state + (f": {reason}" if reason else "")
+            continue
         # A book turns stale `stale_after` seconds after its last change; it may stay out of live
         # for as long again (a resync in progress) before it counts as failing.
         if age >= 2 * instrument.stale_after:
