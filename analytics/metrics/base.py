@@ -18,6 +18,22 @@ from analytics.metrics.params import Param, clean_params
 
 BPS = 10_000.0
 
+# The parameters several metrics take, said once so they read and check alike everywhere
+# (Param is frozen, so one instance can sit in many metrics' `params`).
+BAND_BPS = Param(
+    "bps",
+    "float",
+    10.0,
+    help="band around the mid",
+    unit="bps",
+    min=0,
+    max=10_000,
+    min_exclusive=True,
+)
+WINDOW_SECONDS = Param(
+    "window", "float", 60.0, help="look-back", unit="seconds", min=0, max=86_400, min_exclusive=True
+)
+
 
 @dataclass(frozen=True, slots=True)
 class TradeRecord:
@@ -72,6 +88,19 @@ def best(book) -> tuple[float, float] | None:
 def mid_of(book) -> float | None:
     mid = book.mid()
     return None if mid is None else float(mid)
+
+
+def in_window(trades: Sequence[TradeRecord] | None, *, now: float, window: float) -> list[TradeRecord]:
+    start = now - window
+    return [t for t in trades or () if start < t.ts <= now]
+
+
+def recent_trades(
+    metric: Metric, book, trades: Sequence[TradeRecord] | None, *, now: float | None
+) -> list[TradeRecord]:
+    """The trades in the metric's `window` seconds up to `now` (the book's last update by default)."""
+    now = book.updated_at if now is None else now
+    return in_window(trades, now=now, window=metric.params["window"])
 
 
 def levels_within(book, side: str, *, bps: float, mid: float) -> list[tuple[Decimal, Decimal, dict]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.metrics.base import Metric, levels_within, mid_of
+from analytics.metrics.base import BAND_BPS, Metric, levels_within, mid_of
 from analytics.metrics.params import Param
 
 
@@ -17,16 +17,7 @@ class Depth(Metric):
 
     name = "depth"
     params = (
-        Param(
-            "bps",
-            "float",
-            10.0,
-            help="band around the mid",
-            unit="bps",
-            min=0,
-            max=10_000,
-            min_exclusive=True,
-        ),
+        BAND_BPS,
         Param("unit", "choice", "base", help="base quantity or quote notional", choices=("base", "quote")),
     )
 

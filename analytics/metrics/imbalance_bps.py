@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from analytics.metrics.base import Metric, levels_within, mid_of
+from analytics.metrics.base import BAND_BPS, Metric, levels_within, mid_of
 from analytics.metrics.imbalance import imbalance_of
-from analytics.metrics.params import Param
 
 
 class ImbalanceWithinBps(Metric):
@@ -16,18 +15,7 @@ class ImbalanceWithinBps(Metric):
     """
 
     name = "imbalance_bps"
-    params = (
-        Param(
-            "bps",
-            "float",
-            10.0,
-            help="band around the mid",
-            unit="bps",
-            min=0,
-            max=10_000,
-            min_exclusive=True,
-        ),
-    )
+    params = (BAND_BPS,)
 
     def compute(self, book, trades=None, state=None, *, now=None):
         mid = mid_of(book)

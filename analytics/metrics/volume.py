@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.metrics.base import Metric
-from analytics.metrics.params import Param
-from analytics.metrics.vwap import in_window
+from analytics.metrics.base import WINDOW_SECONDS, Metric, recent_trades
 
 
 class Volume(Metric):
@@ -15,16 +13,11 @@ class Volume(Metric):
     """
 
     name = "volume"
-    params = (
-        Param(
-            "window", "float", 60.0, help="look-back", unit="seconds", min=0, max=86_400, min_exclusive=True
-        ),
-    )
+    params = (WINDOW_SECONDS,)
     needs_trades = True
 
     def compute(self, book, trades=None, state=None, *, now=None):
-        now = book.updated_at if now is None else now
-        recent = in_window(trades, now=now, window=self.params["window"])
+        recent = recent_trades(self, book, trades, now=now)
         return {
             "base": sum(t.qty for t in recent),
             "quote": sum(t.price * t.qty for t in recent),

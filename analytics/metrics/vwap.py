@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.metrics.base import Metric
-from analytics.metrics.params import Param
-
-
-def in_window(trades, *, now: float, window: float):
-    start = now - window
-    return [t for t in trades or () if start < t.ts <= now]
+from analytics.metrics.base import WINDOW_SECONDS, Metric, recent_trades
 
 
 class Vwap(Metric):
@@ -20,16 +14,11 @@ class Vwap(Metric):
     """
 
     name = "vwap"
-    params = (
-        Param(
-            "window", "float", 60.0, help="look-back", unit="seconds", min=0, max=86_400, min_exclusive=True
-        ),
-    )
+    params = (WINDOW_SECONDS,)
     needs_trades = True
 
     def compute(self, book, trades=None, state=None, *, now=None):
-        now = book.updated_at if now is None else now
-        recent = in_window(trades, now=now, window=self.params["window"])
+        recent = recent_trades(self, book, trades, now=now)
         qty = sum(t.qty for t in recent)
         if qty <= 0:
             return None
