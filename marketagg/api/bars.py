@@ -17,6 +17,16 @@ BARS_MAX = 5000
 METRIC_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
+def _known_metrics(pair: str) -> set[str]:
+    """What bars can be stored under for a pair: its configs' labels and every registered metric
+    (a bar's name is a label, or a label and the key of one of its values: spread.bps)."""
+    from analytics.metrics import registry
+    from analytics.models import MetricConfig
+
+    labels = set(MetricConfig.objects.filter(pair=pair).values_list("label", flat=True))
+    return labels | set(registry())
+
+
 @api_view
 def bars(request, pair: selectors.PairInfo):
     q = request.GET
@@ -28,6 +38,12 @@ def bars(request, pair: selectors.PairInfo):
         )
     if not METRIC_NAME.match(metric):
         raise params.BadParam("metric", f"{metric!r:.40} is not a metric name")
+    known = _known_metrics(pair.pair)
+    if metric.split(".", 1)[0] not in known:
+        raise params.BadParam(
+            "metric",
+            f"{metric!r:.40} is not a metric of {pair.pair}; known: {', '.join(sorted(known)) or 'none'}",
+        )
     interval = params.choice(q, "interval", options=list(INTERVALS), default="1m")
     step = INTERVALS[interval]
     end = params.moment(q, "end", default=timezone.now())

@@ -60,5 +60,5 @@ def test_bars_of_one_series_in_the_range(client, seeded):
 
 
 def test_a_series_never_stored_is_an_empty_list(client, seeded):
-    body = client.get("/api/bars/BTC-USDT?metric=nothing.here&start=1795000000&end=1795000600").json()
+    body = client.get("/api/bars/BTC-USDT?metric=vwap.price&start=1795000000&end=1795000600").json()
     assert body["bars"] == []

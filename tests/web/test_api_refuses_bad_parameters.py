@@ -22,6 +22,7 @@ BAD = [
     ("/api/book/BTC-USDT?venue=binance&group=1", "group", "exact"),
     ("/api/bars/BTC-USDT", "metric", "required"),
     ("/api/bars/BTC-USDT?metric=spread%3Bdrop", "metric", "not a metric name"),
+    ("/api/bars/BTC-USDT?metric=nope", "metric", "not a metric of BTC-USDT"),
     ("/api/bars/BTC-USDT?metric=spread&interval=5m", "interval", "unknown value"),
     ("/api/bars/BTC-USDT?metric=spread&start=yesterday", "start", "ISO 8601"),
     ("/api/bars/BTC-USDT?metric=spread&end=2026-13-45", "end", "ISO 8601"),
