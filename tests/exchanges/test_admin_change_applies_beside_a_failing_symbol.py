@@ -12,19 +12,9 @@ from asgiref.sync import sync_to_async
 from exchanges.feedprocess import FeedProcess, FeedProcessOptions
 from exchanges.models import Exchange, FeedState, Instrument
 from exchanges.services import instrument_enable
+from tests.exchanges.live_status import poll
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def poll(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 async def states() -> dict[str, str]:

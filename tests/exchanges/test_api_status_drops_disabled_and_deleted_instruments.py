@@ -3,7 +3,6 @@ FeedState rows once the running feed process stops streaming it, without a resta
 `live` with a frozen time), while the other books of its venue stay live."""
 
 import asyncio
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -11,25 +10,9 @@ from asgiref.sync import sync_to_async
 from exchanges.feedprocess import FeedProcess, FeedProcessOptions
 from exchanges.models import FeedState, Instrument
 from exchanges.services import instrument_delete, instrument_enable
+from tests.exchanges.live_status import poll, status
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def poll(condition, *, timeout: float, what: str):
-    """Await `condition()` (a coroutine function) until it is truthy; fail with `what` at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.1)
-
-
-async def status(client) -> dict[str, dict]:
-    body = (await client.get("/api/status")).json()
-    return {f"{b['venue']}:{b['symbol']}": b for b in body["instruments"]}
 
 
 async def rows() -> dict[str, str]:

@@ -12,24 +12,9 @@ import pytest
 from exchanges.feedprocess import FeedProcess, FeedProcessOptions
 from exchanges.models import Exchange, FeedState, Instrument
 from tests.exchanges.admin_forms import INSTRUMENT_ADD_URL, instrument_form
+from tests.exchanges.live_status import poll, status
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def poll(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.1)
-
-
-async def status(client) -> dict[str, dict]:
-    body = (await client.get("/api/status")).json()
-    return {f"{b['venue']}:{b['symbol']}": b for b in body["instruments"]}
 
 
 async def test_refused_symbol_is_invalid_and_later_changes_apply_at_once(seeded, async_client, admin_user):
