@@ -111,3 +111,10 @@ def test_live_book_unknown_pair_and_not_yet_published(seeded, settings, redis_ur
     finally:
         store._redis.delete("marketagg:live:BTC-USDT", "marketagg:live:pairs")
     assert (answer["average_price"], answer["saving_quote"]) == ("50432", "24")
+
+
+def test_live_mode_without_redis_says_where_the_live_book_is(seeded, settings):
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="REDIS_URL") as caught:
+        call_command("cost", "BTC-USDT", "buy", "1")
+    assert "/api/cost/BTC-USDT" in str(caught.value) and "--books-file" in str(caught.value)

@@ -108,6 +108,15 @@ class Command(BaseCommand):
         if payload is None:
             if pair_info(pair) is None:
                 raise NoBook(f"unknown pair {pair!r}; known pairs: {', '.join(pairs()) or 'none'}")
+            from django.conf import settings
+
+            if not settings.REDIS_URL:
+                raise NoBook(
+                    f"no live book for {pair} in this process: without REDIS_URL (the embedded default) the "
+                    "live books live in the memory of the `serve` process. Ask it over HTTP "
+                    f"(/api/cost/{pair}?side=...&size=...), set REDIS_URL for serve/runfeeds and this command, "
+                    "or use --at TIME / --books-file F"
+                )
             raise NoBook(f"no live book for {pair}: the feed process has not published it (is it running?)")
         return from_payload(payload)
 
