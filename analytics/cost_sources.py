@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +26,9 @@ class Levels:
     venues_in: list[str]
     mid: Decimal | None
     ts: float | None = None
+    # From the stored history: each member's data time, and who was out of the book then and why.
+    data_times: dict[str, str] | None = None
+    venues_out: dict[str, str] | None = None
 
 
 def from_consolidated(book) -> Levels:
@@ -94,8 +97,9 @@ def from_books_file(path: str | Path, *, pair: str) -> Levels:
 
 def from_history(*, pair: str, at: datetime) -> Levels:
     """The consolidated book at a past moment: each member's stored book (`book_at`) converted and
-    merged by the same ConsolidatedBooks the live feed uses. Members with nothing stored that far
-    back are out of it."""
+    merged by the same ConsolidatedBooks the live feed uses. A member is out of it when nothing of
+    it is stored that far back, or when its last stored change is older than its staleness limit
+    (the live book was stale, or its venue down, at that moment). Each member's data time is given."""
     from books.consolidated import ConsolidatedBooks
     from books.orderbook import BookState
     from books.selectors import BookNotAvailable, book_at
@@ -109,17 +113,31 @@ def from_history(*, pair: str, at: datetime) -> Levels:
     rows = {
         i.id: i for i in Instrument.objects.select_related("exchange").filter(id__in=[s.id for s in specs])
     }
+    data_times: dict[str, str] = {}
+    venues_out: dict[str, str] = {}
     for spec in specs:
         try:
             venue_book = book_at(instrument=rows[spec.id], at=at)
         except BookNotAvailable:
+            venues_out[spec.key] = "nothing stored at or before that time"
+            continue
+        changed = datetime.fromtimestamp(venue_book.updated_at, tz=UTC)
+        data_times[spec.key] = changed.isoformat()
+        quiet = at.timestamp() - venue_book.updated_at
+        if quiet > spec.stale_after:
+            venues_out[spec.key] = (
+                f"no stored change for {quiet:.0f}s before that time (stale after {spec.stale_after:g}s)"
+            )
             continue
         venue_book.state = BookState.LIVE
         books.book_changed(spec, venue_book, ts=at.timestamp(), bids=[], asks=[], snapshot=True)
     book = books.books[pair]
     if not book.venues_in():
-        raise NoBook(f"nothing of {pair} is stored at or before {at.isoformat()}")
-    return from_consolidated(book)
+        why = "; ".join(f"{k}: {v}" for k, v in venues_out.items())
+        raise NoBook(f"no member of {pair} was live at {at.isoformat()} ({why})")
+    levels = from_consolidated(book)
+    levels.data_times, levels.venues_out = data_times, venues_out
+    return levels
 
 
 def taker_fees() -> dict[str, Decimal]:

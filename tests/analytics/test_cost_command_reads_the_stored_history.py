@@ -34,3 +34,34 @@ def test_stored_history_after_the_replay_equals_the_final_books(tmp_path, seeded
         for key in ("filled_base", "quote_amount", "average_price", "worst_price", "mid", "allocations"):
             assert stored[key] == final[key], (side, size, unit, key)
         assert stored["best_single_venue"] == final["best_single_venue"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_quiet_past_its_staleness_limit_is_out_and_every_answer_gives_its_data_time(
+    tmp_path, seeded
+):
+    import time
+    from datetime import timedelta
+
+    from django.db.models import Max
+
+    from books.models import BookDelta, BookSnapshot
+    from exchanges.models import Instrument
+
+    lines = recorded_four_venues(tmp_path)
+    books_file(tmp_path, lines, "--store")
+    deribit = Instrument.objects.get(exchange__venue="deribit", symbol="BTC-PERPETUAL")
+    Instrument.objects.filter(pk=deribit.pk).update(stale_after=0.5)
+    last = max(
+        BookDelta.objects.filter(instrument=deribit).aggregate(t=Max("time"))["t"],
+        BookSnapshot.objects.filter(instrument=deribit).aggregate(t=Max("time"))["t"],
+    )
+    at = last + timedelta(seconds=0.6)  # Deribit quiet longer than its 0.5 s limit, the others not
+    while datetime.now(UTC) < at:  # `--at` refuses the future: wait for the clock to reach it
+        time.sleep(0.05)
+    answer = run_at("BTC-USDT", "buy", "0.5", "base", at.isoformat())
+    assert "deribit:BTC-PERPETUAL" not in answer["venues_in"] and len(answer["venues_in"]) == 3
+    assert "deribit:BTC-PERPETUAL" in answer["venues_out"]
+    assert set(answer["data_times"]) >= set(answer["venues_in"]) | {"deribit:BTC-PERPETUAL"}
+    assert answer["data_times"]["deribit:BTC-PERPETUAL"] == last.isoformat()
+    assert all("deribit" not in key for key in answer["allocations"])

@@ -94,6 +94,15 @@ class Command(BaseCommand):
             )
         except BadOrder as exc:
             raise CommandError(f"bad {exc.param}: {exc.reason}") from None
+        if levels.data_times is not None:
+            result["at"] = at.isoformat()
+            result["data_times"] = levels.data_times
+            result["venues_out"] = levels.venues_out
+            for key, when in sorted(levels.data_times.items()):
+                self.stderr.write(
+                    f"{key}: data as of {when}"
+                    + (f" (out: {levels.venues_out[key]})" if key in levels.venues_out else "")
+                )
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=1))
         else:
