@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from books.orderbook import BookState, VenueBook
 from exchanges.types import InstrumentSpec
+from tests.books.venue_books import venue_book
 
 D = Decimal
 SPOT = InstrumentSpec(venue="binance", symbol="BTCUSDT", pair="BTC-USDT", kind="spot")
@@ -49,18 +49,6 @@ BOOK_C = {
     COINM: {"bids": [("40000", "16"), ("32000", "32")], "asks": [("50000", "10")]},
     DERIBIT: {"bids": [("40000", "4000")], "asks": [("51200", "10240"), ("64000", "32000")]},
 }
-
-
-def venue_book(spec: InstrumentSpec, levels: dict) -> VenueBook:
-    book = VenueBook(venue=spec.venue, symbol=spec.symbol)
-    book.load_snapshot(
-        bids=[(D(p), D(q)) for p, q in levels["bids"]],
-        asks=[(D(p), D(q)) for p, q in levels["asks"]],
-        sequence=1,
-        at=1795000000.0,
-    )
-    book.state = BookState.LIVE
-    return book
 
 
 def consolidated(venue_books: dict, *, ts: float = 1795000000.0):

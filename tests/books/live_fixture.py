@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from books.consolidated import ConsolidatedBooks
-from books.orderbook import BookState, VenueBook
+from books.orderbook import BookState
 from exchanges.types import InstrumentSpec, StateEvent
+from tests.books.venue_books import live_book
 
 SPOT = InstrumentSpec(venue="binance", symbol="BTCUSDT", pair="BTC-USDT", kind="spot")
 DERIBIT = InstrumentSpec(
@@ -33,9 +34,7 @@ class TwoVenues:
             ),
             (DERIBIT, [(Decimal("99.5"), Decimal(995))], [(Decimal("100.5"), Decimal(1005))]),
         ):
-            book = VenueBook(venue=spec.venue, symbol=spec.symbol)
-            book.load_snapshot(bids=bids, asks=asks, sequence=1, at=self.ts)
-            book.state = BookState.LIVE
+            book = live_book(spec, bids=bids, asks=asks, at=self.ts)
             self.books[spec.key] = book
             self.sink.book_changed(spec, book, ts=self.ts, bids=bids, asks=asks, snapshot=True)
 
