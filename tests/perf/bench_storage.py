@@ -29,6 +29,20 @@ QUICK_ROWS = 200_000
 
 
 @contextlib.contextmanager
+def migrated_alias(alias: str, entry: dict):
+    """`entry` registered as Django database `alias` and migrated; the alias is closed and removed
+    afterwards, so a later run (or the other benchmark database) starts from no connection."""
+    connections.settings[alias] = connections.configure_settings({"default": entry})["default"]
+    try:
+        call_command("migrate", database=alias, verbosity=0)
+        yield alias
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        connections.settings.pop(alias, None)
+
+
+@contextlib.contextmanager
 def bench_database():
     """A fresh, migrated database as Django alias "bench"; dropped afterwards."""
     base = dict(connection.settings_dict)
@@ -44,15 +58,10 @@ def bench_database():
     )
     admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    entry = {**base, "NAME": BENCH_DB}
-    connections.settings["bench"] = connections.configure_settings({"default": entry})["default"]
     try:
-        call_command("migrate", database="bench", verbosity=0)
-        yield "bench"
+        with migrated_alias("bench", {**base, "NAME": BENCH_DB}) as alias:
+            yield alias
     finally:
-        connections["bench"].close()
-        del connections["bench"]
-        connections.settings.pop("bench", None)
         admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         admin.close()
 
@@ -256,14 +265,8 @@ def sqlite_bench_database():
             "NAME": f"{tmp}/bench.sqlite3",
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
         }
-        connections.settings["bench_sqlite"] = connections.configure_settings({"default": entry})["default"]
-        try:
-            call_command("migrate", database="bench_sqlite", verbosity=0)
-            yield "bench_sqlite"
-        finally:
-            connections["bench_sqlite"].close()
-            del connections["bench_sqlite"]
-            connections.settings.pop("bench_sqlite", None)
+        with migrated_alias("bench_sqlite", entry) as alias:
+            yield alias
 
 
 def results(*, quick: bool = False) -> list:
