@@ -11,27 +11,12 @@ from hypothesis import strategies as st
 
 from books.orderbook import BookState, VenueBook
 from exchanges.types import InstrumentSpec, StateEvent
+from tests.books.venue_books import btc_coinm, btc_deribit
 
 SPECS = [
     InstrumentSpec(venue="binance", symbol="BTCUSDT", pair="BTC-USDT", kind="spot", depth=6),
-    InstrumentSpec(
-        venue="binance-coinm",
-        symbol="BTCUSD_PERP",
-        pair="BTC-USD",
-        kind="perpetual",
-        contract_size=Decimal(100),
-        consolidate_into="BTC-USDT",
-        depth=6,
-    ),
-    InstrumentSpec(
-        venue="deribit",
-        symbol="BTC-PERPETUAL",
-        pair="BTC-USD",
-        kind="perpetual",
-        contract_size=Decimal(10),
-        consolidate_into="BTC-USDT",
-        depth=6,
-    ),
+    btc_coinm(consolidate_into="BTC-USDT", depth=6),
+    btc_deribit(consolidate_into="BTC-USDT", depth=6),
 ]
 META = {
     s.key: {"venue": s.venue, "kind": s.kind, "quote": s.pair.split("-")[1], "contract_size": s.contract_size}

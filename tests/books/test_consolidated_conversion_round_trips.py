@@ -11,19 +11,14 @@ from hypothesis import strategies as st
 from books.conversion import ConversionError, converter_for, pair_of, to_base, to_venue
 from exchanges.types import InstrumentSpec
 from tests.books.consolidated_reference import base_quantity
+from tests.books.venue_books import btc_coinm, btc_deribit
 
 SPECS = [
     InstrumentSpec(venue="binance", symbol="BTCUSDT", pair="BTC-USDT", kind="spot"),
     InstrumentSpec(
         venue="binance-usdm", symbol="BTCUSDT", pair="BTC-USDT", kind="perpetual", contract_size=Decimal(1)
     ),
-    InstrumentSpec(
-        venue="binance-coinm",
-        symbol="BTCUSD_PERP",
-        pair="BTC-USD",
-        kind="perpetual",
-        contract_size=Decimal(100),
-    ),
+    btc_coinm(),
     InstrumentSpec(
         venue="binance-coinm",
         symbol="ETHUSD_250926",
@@ -31,9 +26,7 @@ SPECS = [
         kind="future",
         contract_size=Decimal(10),
     ),
-    InstrumentSpec(
-        venue="deribit", symbol="BTC-PERPETUAL", pair="BTC-USD", kind="perpetual", contract_size=Decimal(10)
-    ),
+    btc_deribit(),
     InstrumentSpec(
         venue="deribit", symbol="BTC-27DEC25", pair="BTC-USD", kind="future", contract_size=Decimal(10)
     ),

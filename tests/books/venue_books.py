@@ -26,3 +26,27 @@ def venue_book(spec: InstrumentSpec, levels: dict, *, at: float = AT) -> VenueBo
         asks=[(Decimal(p), Decimal(q)) for p, q in levels["asks"]],
         at=at,
     )
+
+
+def btc_coinm(**extra) -> InstrumentSpec:
+    """Binance COIN-M's BTC perpetual: contracts of 100 USD."""
+    return InstrumentSpec(
+        venue="binance-coinm",
+        symbol="BTCUSD_PERP",
+        pair="BTC-USD",
+        kind="perpetual",
+        contract_size=Decimal(100),
+        **extra,
+    )
+
+
+def btc_deribit(**extra) -> InstrumentSpec:
+    """Deribit's BTC perpetual, as the venue's instrument list gives it (contract size 10 USD)."""
+    return InstrumentSpec(
+        venue="deribit",
+        symbol="BTC-PERPETUAL",
+        pair="BTC-USD",
+        kind="perpetual",
+        contract_size=Decimal(10),
+        **extra,
+    )

@@ -20,32 +20,19 @@ from decimal import Decimal
 
 from books.orderbook import BookState, VenueBook
 from exchanges.types import InstrumentSpec
+from tests.books.venue_books import btc_coinm, btc_deribit
 
 MID = Decimal("65000")
 VENUES = [
     (InstrumentSpec(venue="binance", symbol="BTCUSDT", pair="BTC-USDT", kind="spot"), Decimal("0.01"), 1, 20),
     (
-        InstrumentSpec(
-            venue="binance-coinm",
-            symbol="BTCUSD_PERP",
-            pair="BTC-USD",
-            kind="perpetual",
-            contract_size=Decimal(100),
-            consolidate_into="BTC-USDT",
-        ),
+        btc_coinm(consolidate_into="BTC-USDT"),
         Decimal("0.1"),
         1,
         500,
     ),
     (
-        InstrumentSpec(
-            venue="deribit",
-            symbol="BTC-PERPETUAL",
-            pair="BTC-USD",
-            kind="perpetual",
-            contract_size=Decimal(10),
-            consolidate_into="BTC-USDT",
-        ),
+        btc_deribit(consolidate_into="BTC-USDT"),
         Decimal("0.5"),
         10,
         5000,
