@@ -5,22 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from exchanges.types import InstrumentSpec
+from tests.analytics.metric_books import COINM, DERIBIT, SPOT
 from tests.books.venue_books import venue_book
 
 D = Decimal
-SPOT = InstrumentSpec(venue="binance", symbol="BTCUSDT", pair="BTC-USDT", kind="spot")
-COINM = InstrumentSpec(
-    venue="binance-coinm",
-    symbol="BTCUSD_PERP",
-    pair="BTC-USD",
-    kind="perpetual",
-    contract_size=D(100),
-    consolidate_into="BTC-USDT",
-)
-DERIBIT = InstrumentSpec(
-    venue="deribit", symbol="BTC-PERPETUAL", pair="BTC-USD", kind="perpetual", consolidate_into="BTC-USDT"
-)
 
 # Prices of the form 2^a x 5^b, so the inverse conversions (100 USD contracts / price, USD / price)
 # are exact and the consolidated levels below can be checked by eye.
