@@ -1,0 +1,148 @@
+"""Live latency: a venue change reaching a browser's WebSocket, with 100 clients on one pair while
+the simulator sends 5,000 venue messages a second.
+
+A `simulate_exchanges` process (rate per instrument = 5,000 / instruments) and a `manage.py serve`
+(web, feeds, every sink; the admin's endpoint overrides point it at the simulator) run as a user
+would run them. 100 WebSocket clients watch `/ws/book/BTC-USDT/`; for each message a client
+receives, latency = receive time - the payload's `ts` (the time of the newest venue change in it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.e2e.server import free_port, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = 100
+VENUE_MSGS_PER_S = 5_000
+SECONDS = 20
+
+
+def _env(var_dir: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(MARKETAGG_VAR_DIR=var_dir, PYTHONUNBUFFERED="1", MARKETAGG_LOG_LEVEL="WARNING")
+    return env
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+async def _clients(url: str, n: int, seconds: float) -> list[float]:
+    import aiohttp
+
+    latencies: list[float] = []
+
+    async def one(session) -> None:
+        ws_url = url.replace("http", "ws") + "/ws/book/BTC-USDT/"
+        async with session.ws_connect(ws_url, headers={"Origin": url}, max_msg_size=0) as ws:
+            end = time.monotonic() + seconds
+            first = True
+            while time.monotonic() < end:
+                msg = await ws.receive(timeout=10)
+                now = time.time()
+                payload = json.loads(msg.data)
+                if first:  # the first message is the state on joining, not a fresh change
+                    first = False
+                    continue
+                if payload.get("ts"):
+                    latencies.append(now - float(payload["ts"]))
+
+    async with aiohttp.ClientSession() as session:
+        await asyncio.gather(*(one(session) for _ in range(n)))
+    return latencies
+
+
+def measure(*, clients: int = CLIENTS, seconds: float = SECONDS) -> dict:
+    var = tempfile.mkdtemp(prefix="bench-latency-")
+    env = _env(var)
+    _manage(env, "migrate", "-v0")
+    sim_port, web_port = free_port(), free_port()
+    instruments = 8  # the seeded instruments
+    rate = VENUE_MSGS_PER_S / instruments
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from exchanges.models import Exchange; from exchanges.selectors import simulator_endpoints\n"
+        f"for venue, ep in simulator_endpoints({sim_port}).items():\n"
+        "    Exchange.objects.filter(venue=venue).update(ws_url=ep.ws_url, rest_url=ep.rest_url)",
+    )
+    log = open(Path(var) / "bench.log", "ab")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "simulate_exchanges", "--port", str(sim_port), "--rate", str(rate)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(web_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    url = f"http://127.0.0.1:{web_port}"
+    try:
+        import urllib.request
+
+        def healthy():
+            with urllib.request.urlopen(url + "/healthz", timeout=5) as r:
+                return r.status == 200
+
+        wait_until(healthy, timeout=90, what="serve healthy against the simulator")
+        lat = sorted(asyncio.run(_clients(url, clients, seconds)))
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        log.close()
+    if not lat:
+        raise RuntimeError(f"no message reached the clients; see {var}/bench.log")
+
+    def q(f: float) -> float:
+        return lat[int(f * (len(lat) - 1))] * 1000
+
+    return {
+        "clients": clients,
+        "messages": len(lat),
+        "p50_ms": q(0.5),
+        "p99_ms": q(0.99),
+        "max_ms": lat[-1] * 1000,
+        "venue_msgs_per_s": VENUE_MSGS_PER_S,
+    }
+
+
+def results(*, quick: bool = False) -> list:
+    from tests.perf.results import Result
+
+    r = measure(clients=20 if quick else CLIENTS, seconds=5 if quick else SECONDS)
+    label = f"venue change → browser WebSocket, {r['clients']} clients, {r['venue_msgs_per_s']:,} venue msg/s"
+    return [
+        Result("latency_p50_ms", f"{label}: p50", r["p50_ms"], "ms"),
+        Result("latency_p99_ms", f"{label}: p99", r["p99_ms"], "ms", "< 50 ms", r["p99_ms"] < 50),
+        Result("latency_max_ms", f"{label}: max", r["max_ms"], "ms"),
+    ]
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
+    django.setup()
+    print(measure(clients=int(sys.argv[1]) if len(sys.argv) > 1 else CLIENTS))
