@@ -27,7 +27,6 @@ from books.consolidated_levels import (
     BookSide,
     apply_changes,
     best_crossing,
-    drop_trimmed,
     json_row,
     resolved,
     take,
@@ -218,17 +217,13 @@ class ConsolidatedBook:
 
     # ---- changes (from ConsolidatedBooks) -------------------------------------------------------
     def apply(self, member: Member, bids, asks) -> None:
-        """A venue diff: absolute venue quantities at prices (zero removes); then drop what the
-        venue book trimmed beyond its depth."""
-        venue_bids, venue_asks = member.book.bids, member.book.asks
+        """A venue diff: absolute venue quantities at prices (zero removes). The venue book never
+        drops a level it knows (the boundary rule), so its levels at the diff's prices are all
+        there is to follow."""
         if bids:
-            apply_changes(self.bids, member.bids, member.key, bids, venue_bids.levels)
-            if len(member.bids) > len(venue_bids.levels):
-                drop_trimmed(self.bids, member.bids, member.key, venue_bids)
+            apply_changes(self.bids, member.bids, member.key, bids, member.book.bids.levels)
         if asks:
-            apply_changes(self.asks, member.asks, member.key, asks, venue_asks.levels)
-            if len(member.asks) > len(venue_asks.levels):
-                drop_trimmed(self.asks, member.asks, member.key, venue_asks)
+            apply_changes(self.asks, member.asks, member.key, asks, member.book.asks.levels)
 
     def include(self, member: Member) -> None:
         """Put the member's current venue book in, replacing whatever it contributed."""

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from sortedcontainers import SortedList
 
 from books.numbers import ZERO, plain
-from books.orderbook import Side
 
 if TYPE_CHECKING:
     from books.consolidated import Member
@@ -132,37 +131,6 @@ def take(book_side: BookSide, key: str, p: Decimal) -> None:
     else:
         del book_side.levels[p]
         book_side.prices.remove(p)
-
-
-def drop_trimmed(book_side: BookSide, mine: dict, key: str, venue_side: Side) -> None:
-    """The venue book dropped its farthest levels beyond its depth without reporting them.
-
-    They lie beyond the venue's worst price: walk the consolidated prices outward from there,
-    picking this member's levels the venue no longer has (other venues' levels in between are
-    skipped), until as many as the venue dropped are found.
-    """
-    extra = len(mine) - len(venue_side.levels)
-    vlevels = venue_side.levels
-    gone: list[Decimal] = []
-    if venue_side.prices:
-        prices = book_side.prices
-        levels = book_side.levels
-        if book_side.descending:
-            worst = venue_side.prices[0]
-            outward = prices.islice(0, prices.bisect_left(worst), reverse=True)
-        else:
-            worst = venue_side.prices[-1]
-            outward = prices.islice(prices.bisect_right(worst))
-        for p in outward:
-            if key in levels[p].by and p not in vlevels:
-                gone.append(p)
-                if len(gone) == extra:
-                    break
-    if len(gone) < extra:  # not where expected (never seen): check every level of the member
-        gone = [p for p in mine if p not in vlevels]
-    for p in gone:
-        del mine[p]
-        take(book_side, key, p)
 
 
 def best_crossing(included: list[Member]) -> dict | None:

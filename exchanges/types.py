@@ -25,7 +25,7 @@ class InstrumentSpec:
     kind: str = "spot"
     contract_size: Decimal | None = None
     tick_size: Decimal | None = None
-    depth: int = 1000  # levels per side kept, and the snapshot depth asked for
+    depth: int = 1000  # levels per side shown and stored, and the snapshot depth asked for
     stale_after: float = 30.0  # seconds without a book change before the book is stale
     id: int | None = None  # exchanges.Instrument primary key, where the instrument is in the database
     consolidate_into: str = ""
