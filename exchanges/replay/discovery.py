@@ -43,21 +43,25 @@ def discover_specs(lines: list[CaptureLine]) -> list[InstrumentSpec]:
         if depth is not None or key not in symbols:
             symbols[key] = depth if depth is not None else symbols.get(key)
 
+    venues: dict[str, tuple[str | None, bool]] = {}  # url -> (venue, binance): few URLs, many lines
     for line in lines:
-        venue = venue_of(line.url)
+        known = venues.get(line.url)
+        if known is None:
+            venue = venue_of(line.url)
+            known = venues[line.url] = (venue, venue is not None and VENUES[venue].family == "binance")
+        venue, binance = known
         if venue is None:
             continue
-        binance = VENUES[venue].family == "binance"
-        if line.t == "open":
+        if line.t == "ws":
+            symbol = _depth_frame_symbol(line.data or "", binance=binance)
+            if symbol and (venue, symbol) not in symbols:
+                found(venue, symbol)
+        elif line.t == "open":
             for stream in streams_in(urlsplit(line.url).query):
                 if "@depth" in stream and binance:
                     found(venue, stream.split("@", 1)[0].upper())
         elif line.t == "sent":
             for symbol in _subscribed(line.data or "", binance=binance):
-                found(venue, symbol)
-        elif line.t == "ws":
-            symbol = _depth_frame_symbol(line.data or "", binance=binance)
-            if symbol:
                 found(venue, symbol)
         elif line.t == "http":
             parts = urlsplit(line.url)
@@ -133,31 +137,69 @@ def _subscribed(data: str, *, binance: bool) -> list[str]:
     return []
 
 
+class _Event(msgspec.Struct):
+    """The two fields of a Binance event discovery reads; the rest is skipped, never decoded."""
+
+    e: object = None
+    s: object = None
+
+
+class _Frame(_Event):
+    """A Binance frame: a combined-stream envelope (`data` is the event) or the event itself."""
+
+    data: _Event | msgspec.UnsetType = msgspec.UNSET
+
+
+class _Params(msgspec.Struct):
+    channel: object = ""
+    data: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET  # decoded only if the channel is a book's
+
+
+class _Notification(msgspec.Struct):
+    params: _Params | msgspec.UnsetType = msgspec.UNSET
+
+
+class _BookData(msgspec.Struct):
+    instrument_name: object = None
+
+
+_frame = msgspec.json.Decoder(_Frame).decode
+_notification = msgspec.json.Decoder(_Notification).decode
+_book_data = msgspec.json.Decoder(_BookData).decode
+
+
 def _depth_frame_symbol(data: str, *, binance: bool) -> str | None:
+    """The instrument of a depth frame, else None. Only the fields named are decoded (a frame's
+    levels are skipped); a frame that is not JSON, or not an object where one is read, is None."""
     # Cheap text checks first: most frames of a capture are not depth frames.
     if binance and '"depthUpdate"' not in data:
         return None
     if not binance and '"book.' not in data:
         return None
     try:
-        msg = decode_json(data)
-    except msgspec.DecodeError:
+        if binance:
+            msg = _frame(data)
+            event = msg if msg.data is msgspec.UNSET else msg.data
+            return event.s if event.e == "depthUpdate" and isinstance(event.s, str) else None
+        params = _notification(data).params
+        if params is msgspec.UNSET:
+            return None
+        if not isinstance(params.channel, str) or not params.channel.startswith("book."):
+            return None
+        name = None if params.data is msgspec.UNSET else _instrument_name(params.data)
+    except msgspec.DecodeError:  # not JSON, or not an object where one is read
         return None
-    if not isinstance(msg, dict):
-        return None
-    if binance:
-        event = msg.get("data", msg)
-        symbol = event.get("s") if isinstance(event, dict) and event.get("e") == "depthUpdate" else None
-        return symbol if isinstance(symbol, str) else None
-    params = msg.get("params")
-    if not isinstance(params, dict) or not str(params.get("channel", "")).startswith("book."):
-        return None
-    data_obj = params.get("data")
-    name = data_obj.get("instrument_name") if isinstance(data_obj, dict) else None
     if isinstance(name, str):
         return name
-    parts = params["channel"].split(".")
+    parts = params.channel.split(".")
     return parts[1] if len(parts) >= 3 else None
+
+
+def _instrument_name(raw: msgspec.Raw) -> object:
+    try:
+        return _book_data(raw).instrument_name
+    except msgspec.ValidationError:  # data that is not an object names no instrument
+        return None
 
 
 def _listing(venue: str, body: str) -> list:

@@ -82,23 +82,32 @@ def build_script(lines: list[CaptureLine]) -> ReplayScript:
     order_books: dict[str, dict[str, dict]] = defaultdict(dict)
     skipped: set[str] = set()
     first_ts = min((line.ts for line in lines), default=0.0)
+    hosts: dict[str, str] = {}  # url -> host: a capture has few URLs and many lines
     for line in lines:
-        host = host_of(line.url)
+        host = hosts.get(line.url)
+        if host is None:
+            host = hosts[line.url] = host_of(line.url)
         venue = HOST_VENUES.get(host)
         if venue is None:
             # Nobody can be pointed at a host we cannot tie to a venue; serving it would only
             # keep the replay from ever being exhausted.
             skipped.add(host)
             continue
-        if line.t == "http":
+        if line.t == "ws":
+            timeline = ws.get(host)
+            if timeline is None:
+                timeline = ws[host] = WsTimeline(host, venue)
+            timeline.events.append(line)
+            data = line.data or ""
+            if '"change_id"' in data and '"result"' in data:
+                _keep_order_book(order_books[venue], data)
+        elif line.t == "http":
             answers = http.setdefault(host, HttpAnswers(host, venue))
             answers.bodies.setdefault(url_request_key(line.url), []).append(line.data or "")
             if urlsplit(line.url).path.endswith(ORDER_BOOK_METHOD):
                 _keep_order_book(order_books[venue], line.data or "")
         else:
             ws.setdefault(host, WsTimeline(host, venue)).events.append(line)
-            if line.t == "ws" and '"change_id"' in (line.data or "") and '"result"' in (line.data or ""):
-                _keep_order_book(order_books[venue], line.data or "")
     return ReplayScript(
         ws=ws, http=http, order_books=dict(order_books), first_ts=first_ts, skipped_hosts=skipped
     )

@@ -174,6 +174,7 @@ class WsHost:
     # ---- the pump ----------------------------------------------------------------------
     async def run(self) -> None:
         events = self.events
+        paced = self.pacer.speed is not None
         while self.cursor < len(events):
             event = events[self.cursor]
             if event.t == "open":
@@ -182,13 +183,16 @@ class WsHost:
                 if is_subscribe(event.data):
                     await self._recorded_subscribe()
             else:
-                self.pacing = True
-                try:
-                    await self.pacer.wait(event.ts)
-                finally:
-                    self.pacing = False
-                conn = await self._route(event.data or "")
-                if not await conn.send(event.data or ""):
+                if paced:
+                    self.pacing = True
+                    try:
+                        await self.pacer.wait(event.ts)
+                    finally:
+                        self.pacing = False
+                data = event.data or ""
+                stream = stream_of(data)
+                conn = self._route_now(stream) or await self._route(stream)
+                if not await conn.send(data):
                     continue  # that socket went away: the frame waits for the next one
                 self.sent += 1
                 if self.sent == self.total:
@@ -225,22 +229,30 @@ class WsHost:
             else:
                 await self._wait_change()
 
-    async def _route(self, frame: str) -> Connection:
-        stream = stream_of(frame)
+    def _route_now(self, stream: str | None) -> Connection | None:
+        """The socket a frame of `stream` goes to, if that is decided now; None: wait (_route)."""
+        if not self.conns:
+            return None
+        if stream is None:
+            return self.conns[0]
+        for conn in self.conns:
+            if stream in conn.client.streams:
+                self.pinned[stream] = conn
+                return conn
+        pinned = self.pinned.get(stream)
+        if pinned is not None and not pinned.closed:
+            return pinned
+        return None
+
+    async def _route(self, stream: str | None) -> Connection:
         waiting_since: float | None = None
         while True:
+            conn = self._route_now(stream)
+            if conn is not None:
+                return conn
             if not self.conns:
                 await self._wait_change()
                 continue
-            if stream is None:
-                return self.conns[0]
-            for conn in self.conns:
-                if stream in conn.client.streams:
-                    self.pinned[stream] = conn
-                    return conn
-            pinned = self.pinned.get(stream)
-            if pinned is not None and not pinned.closed:
-                return pinned
             now = time.monotonic()
             if stream in self.named_ever:
                 # Its socket is on the way back (a reconnect): splitting the stream would lose it.
