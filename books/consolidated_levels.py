@@ -7,10 +7,9 @@ next (the publisher's 10 reads a second, a metric), and kept until the level cha
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from decimal import Context, Decimal, localcontext
 from typing import TYPE_CHECKING
-
-from sortedcontainers import SortedList
 
 from books.numbers import ZERO, plain
 
@@ -71,13 +70,14 @@ def fast_plain(d: Decimal) -> str:
 
 
 class BookSide:
-    """Consolidated levels of one side: price -> Level, and the prices in order."""
+    """Consolidated levels of one side: price -> Level, and the prices in ascending order (a plain
+    list kept with bisect, as books.orderbook.Side)."""
 
     __slots__ = ("levels", "prices", "descending")
 
     def __init__(self, *, descending: bool) -> None:
         self.levels: dict[Decimal, Level] = {}
-        self.prices = SortedList()
+        self.prices: list[Decimal] = []
         self.descending = descending
 
     def ordered(self):
@@ -89,16 +89,16 @@ class BookSide:
         return self.prices[-1] if self.descending else self.prices[0]
 
 
-def apply_changes(book_side: BookSide, mine: dict, key: str, changes, venue_levels: dict) -> None:
-    """Bring the member's part at the prices of `changes` ((price, venue qty) pairs) to what its
-    venue book holds there now, in venue units (conversion waits for a read).
+def apply_changes(book_side: BookSide, mine: dict, key: str, prices, venue_levels: dict) -> None:
+    """Bring the member's part at `prices` to what its venue book holds there now, in venue units
+    (conversion waits for a read).
 
-    The venue book has applied the diff already, so its own quantity is the truth: a price the diff
-    named twice, or one past the snapshot's boundary that the venue book ignored, comes out right.
-    This loop is the feed's hot path: dictionary work only.
+    The venue book has applied the diffs already, so its own quantity is the truth: a price named
+    twice, or one past the snapshot's boundary that the venue book ignored, comes out right.
+    Dictionary work only, a bisect where a level appears or goes.
     """
     levels = book_side.levels
-    for p, _ in changes:
+    for p in prices:
         q = venue_levels.get(p)
         old = mine.get(p)
         if old is None:
@@ -108,7 +108,7 @@ def apply_changes(book_side: BookSide, mine: dict, key: str, changes, venue_leve
             level = levels.get(p)
             if level is None:
                 levels[p] = Level({key: q})
-                book_side.prices.add(p)
+                insort(book_side.prices, p)
             else:
                 level.by[key] = q
                 level.base = level.row = None
@@ -130,7 +130,8 @@ def take(book_side: BookSide, key: str, p: Decimal) -> None:
         level.base = level.row = None
     else:
         del book_side.levels[p]
-        book_side.prices.remove(p)
+        prices = book_side.prices
+        del prices[bisect_left(prices, p)]
 
 
 def best_crossing(included: list[Member]) -> dict | None:

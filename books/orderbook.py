@@ -1,8 +1,9 @@
 """The venue book: one instrument's exact Level-2 book on one venue.
 
 Prices and quantities are `Decimal`. Each side is a plain dict (price -> quantity) for O(1)
-quantity changes, plus a SortedList of prices that changes only when a level appears or goes
-(O(log n)). A top-k read walks k prices from the best end: O(k).
+quantity changes, plus a plain list of prices in ascending order that changes only when a level
+appears or goes (a C bisect and a memmove: faster than a SortedList up to far more levels than a
+venue sends). A top-k read slices k prices from the best end: O(k).
 
 The boundary rule (a book never has a hole): a snapshot cut at a level limit tells nothing
 about the levels past its worst price, so that price is the side's boundary. Every level inside
@@ -17,10 +18,9 @@ from __future__ import annotations
 
 import enum
 import time
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from decimal import Decimal
-
-from sortedcontainers import SortedList
 
 from books.numbers import ZERO, plain
 
@@ -38,13 +38,14 @@ class BookState(enum.StrEnum):
 
 
 class Side:
-    """One side of a book. `descending` is True for bids (best = highest)."""
+    """One side of a book. `descending` is True for bids (best = highest); `prices` is ascending
+    either way, so the best bid is `prices[-1]` and the best ask `prices[0]`."""
 
     __slots__ = ("levels", "prices", "descending")
 
     def __init__(self, *, descending: bool) -> None:
         self.levels: dict[Decimal, Decimal] = {}
-        self.prices = SortedList()
+        self.prices: list[Decimal] = []
         self.descending = descending
 
     def __len__(self) -> int:
@@ -57,27 +58,42 @@ class Side:
     def set(self, price: Decimal, qty: Decimal) -> None:
         """Absolute quantity at a price; zero removes the level."""
         levels = self.levels
-        if qty == ZERO:
+        if not qty:
             if levels.pop(price, None) is not None:
-                self.prices.remove(price)
+                prices = self.prices
+                del prices[bisect_left(prices, price)]
         else:
             if price not in levels:
-                self.prices.add(price)
+                insort(self.prices, price)
             levels[price] = qty
 
+    def load(self, levels: Iterable[Level]) -> None:
+        """Replace the side with `levels` (a later quantity for a price wins; zero means none)."""
+        book = self.levels
+        book.clear()
+        book.update(levels)
+        for p in [p for p, q in book.items() if not q]:
+            del book[p]
+        self.prices[:] = sorted(book)
+
     def best(self) -> Decimal | None:
-        if not self.prices:
+        prices = self.prices
+        if not prices:
             return None
-        return self.prices[-1] if self.descending else self.prices[0]
+        return prices[-1] if self.descending else prices[0]
+
+    def best_first(self, n: int | None = None) -> list[Decimal]:
+        """The prices from the best, at most `n` of them (all with None)."""
+        prices = self.prices
+        if self.descending:
+            picked = prices[len(prices) - n :] if n is not None and n < len(prices) else prices[:]
+            picked.reverse()
+            return picked
+        return prices[:n] if n is not None else prices[:]
 
     def top(self, n: int) -> list[Level]:
-        prices = self.prices
         levels = self.levels
-        if self.descending:
-            picked = prices.islice(max(len(prices) - n, 0), reverse=True)
-        else:
-            picked = prices.islice(0, n)
-        return [(p, levels[p]) for p in picked]
+        return [(p, levels[p]) for p in self.best_first(n)]
 
     def trim(self, keep: int) -> int:
         """Drop the levels farthest from the top beyond `keep`; returns how many went.
@@ -88,10 +104,10 @@ class Side:
             return 0
         prices = self.prices
         if self.descending:
-            far = list(prices.islice(0, extra))
+            far = prices[:extra]
             del prices[:extra]
         else:
-            far = list(prices.islice(len(prices) - extra))
+            far = prices[-extra:]
             del prices[-extra:]
         for p in far:
             del self.levels[p]
@@ -155,10 +171,8 @@ class VenueBook:
         that was not cut. `bid_boundary`/`ask_boundary` give the boundaries outright (a stored
         snapshot read back); a level of the snapshot past them is not loaded."""
         self.clear()
-        for p, q in bids:
-            self.bids.set(p, q)
-        for p, q in asks:
-            self.asks.set(p, q)
+        self.bids.load(bids)
+        self.asks.load(asks)
         if limit is not None:
             if len(self.bids) >= limit:
                 bid_boundary = _tighter(bid_boundary, self.bids.prices[0], bids=True)
@@ -181,29 +195,33 @@ class VenueBook:
         sequence: int | None,
         at: float | None = None,
     ) -> None:
-        """Apply absolute level quantities (zero deletes); levels past a boundary are ignored."""
+        """Apply absolute level quantities (zero deletes); levels past a boundary are ignored.
+
+        The feed's hot path: Side.set written out inline for both sides (no call per level)."""
         bound = self.bid_boundary
-        bset = self.bids.set
-        if bound is None:
-            for p, q in bids:
-                bset(p, q)
-        else:
-            for p, q in bids:
-                if p >= bound:
-                    bset(p, q)
-                else:
-                    self.trimmed += 1
+        levels = self.bids.levels
+        prices = self.bids.prices
+        for p, q in bids:
+            if bound is not None and p < bound:
+                self.trimmed += 1
+            elif q:
+                if p not in levels:
+                    insort(prices, p)
+                levels[p] = q
+            elif levels.pop(p, None) is not None:
+                del prices[bisect_left(prices, p)]
         bound = self.ask_boundary
-        aset = self.asks.set
-        if bound is None:
-            for p, q in asks:
-                aset(p, q)
-        else:
-            for p, q in asks:
-                if p <= bound:
-                    aset(p, q)
-                else:
-                    self.trimmed += 1
+        levels = self.asks.levels
+        prices = self.asks.prices
+        for p, q in asks:
+            if bound is not None and p > bound:
+                self.trimmed += 1
+            elif q:
+                if p not in levels:
+                    insort(prices, p)
+                levels[p] = q
+            elif levels.pop(p, None) is not None:
+                del prices[bisect_left(prices, p)]
         self.sequence = sequence
         self.updated_at = time.time() if at is None else at
 

@@ -22,6 +22,13 @@ def _bad(what: str, value) -> BadNumber:
     return BadNumber(f"{what}: {value!r:.60}")
 
 
+# Decimals of price strings seen before, already checked: a venue repeats the same few thousand
+# prices all day, so most levels skip the parse and their dictionary keys come with their hash
+# already worked out (a Decimal caches it). Bounded: emptied when it reaches PRICE_CACHE_SIZE.
+PRICE_CACHE_SIZE = 200_000
+_prices: dict[str, Decimal] = {}
+
+
 def parse_pairs(rows) -> list[tuple[Decimal, Decimal]]:
     """Binance `[["price", "qty"], ...]`: each level a list of exactly two decimal strings."""
     if type(rows) is not list:
@@ -29,15 +36,23 @@ def parse_pairs(rows) -> list[tuple[Decimal, Decimal]]:
     out = []
     append = out.append
     digits = _DIGITS
+    known = _prices
     row = None
     try:
         for row in rows:
             if type(row) is not list:  # a string "12" would unpack as price 1, quantity 2
                 raise TypeError
             p, q = row
-            dp = _D(p)
-            # str.strip on JSON true or a number raises AttributeError: not a decimal string.
-            if not dp or p.strip(digits) or q.strip(digits):
+            dp = known.get(p)  # TypeError for a list or dict price: refused below
+            if dp is None:
+                dp = _D(p)
+                # str.strip on JSON true or a number raises AttributeError: not a decimal string.
+                if not dp or p.strip(digits):
+                    raise ValueError
+                if len(known) >= PRICE_CACHE_SIZE:
+                    known.clear()
+                known[p] = dp
+            if q.strip(digits):
                 raise ValueError
             append((dp, _D(q)))
     except _REFUSED:
