@@ -4,10 +4,13 @@ Each venue instrument whose `consolidate_into or pair` names the pair is a membe
 levels are converted to base units (books.conversion) and added to the pair's levels, which keep
 their total and each member's contribution. Prices stay exact: the union of the venues' grids.
 
-A venue diff touches only the levels it names, with dictionary work (SortedList only where a
-level appears or goes); levels keep members' quantities in venue units. Base units and a level's
-total (exact, 60-digit sums) are worked out for that level on its first read after a change and
-cached, so no message re-sums anything and no read re-sums an unchanged level.
+A venue diff is only noted on the feed's hot path (its lists are kept, O(1)); the book settles the
+noted diffs before anything reads it (every read goes through `bids`/`asks`/`settle`), or once
+SETTLE_EVERY diffs are pending. Settling touches each noted price once, however many diffs named
+it, and brings the member's part there to what its venue book holds now (which makes it exact in
+any order): dictionary work, a bisect only where a level appears or goes. Levels keep members'
+quantities in venue units. Base units and a level's total (exact, 60-digit sums) are worked out
+for that level on its first read after a change and cached, so no read re-sums an unchanged level.
 
 A member is in the book only while its venue book is `live`; any other state (syncing, stale,
 resyncing, backoff, disabled, invalid) takes its whole contribution out at once, and going live
@@ -21,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from operator import itemgetter
 
 from books.consolidated_levels import (
     SUMS,
@@ -38,6 +42,10 @@ from exchanges.types import InstrumentSpec, StateEvent, TradeEvent
 
 LIVE = BookState.LIVE.value
 SIDES = ("bids", "asks")
+# Venue diffs noted before the book settles them without waiting for a read: bounds the memory
+# the noted lists hold and the work of the read that settles them.
+SETTLE_EVERY = 512
+_price = itemgetter(0)
 
 LevelRow = tuple[Decimal, Decimal, dict[str, Decimal]]
 
@@ -91,14 +99,27 @@ class ConsolidatedBook:
     def __init__(self, pair: str) -> None:
         self.pair = pair
         self.members: dict[str, Member] = {}
-        self.bids = BookSide(descending=True)
-        self.asks = BookSide(descending=False)
+        self._bids = BookSide(descending=True)
+        self._asks = BookSide(descending=False)
+        self._pending: list[tuple[Member, list, list]] = []  # venue diffs noted, not yet settled
         self.to_base: dict[str, object] = {}  # member key -> its conversion, for reads
         self.updated_at = 0.0
         self.version = 0  # every change
         self.membership_version = 0  # a member joined, left or changed state
 
     # ---- reads ---------------------------------------------------------------------------------
+    @property
+    def bids(self) -> BookSide:
+        if self._pending:
+            self.settle()
+        return self._bids
+
+    @property
+    def asks(self) -> BookSide:
+        if self._pending:
+            self.settle()
+        return self._asks
+
     @property
     def quotes(self) -> set[str]:
         """Quote assets of the members in the book now (e.g. {"USDT", "USD"})."""
@@ -164,6 +185,7 @@ class ConsolidatedBook:
 
     def venue_levels(self, key: str, side: str, n: int | None = None) -> list[tuple[Decimal, Decimal]]:
         """One member's converted contribution, best first (empty while it is out)."""
+        self.settle()
         member = self.members[key]
         if not member.included or member.book is None:
             return []
@@ -180,6 +202,7 @@ class ConsolidatedBook:
         `size` is the base quantity that trades across it (the bidder's levels above the asker's
         levels, matched best first); `bps` = (bid - ask) / ask x 10,000. None when not crossed.
         """
+        self.settle()
         return best_crossing([m for m in self.members.values() if m.included])
 
     def to_json(self, depth: int | None = None, group: Decimal | None = None) -> dict[str, list]:
@@ -217,13 +240,37 @@ class ConsolidatedBook:
 
     # ---- changes (from ConsolidatedBooks) -------------------------------------------------------
     def apply(self, member: Member, bids, asks) -> None:
-        """A venue diff: absolute venue quantities at prices (zero removes). The venue book never
-        drops a level it knows (the boundary rule), so its levels at the diff's prices are all
-        there is to follow."""
-        if bids:
-            apply_changes(self.bids, member.bids, member.key, bids, member.book.bids.levels)
-        if asks:
-            apply_changes(self.asks, member.asks, member.key, asks, member.book.asks.levels)
+        """Note a venue diff (absolute venue quantities at prices, zero removes): settled before
+        the next read. The lists are kept as they are: the feed never changes them afterwards."""
+        pending = self._pending
+        pending.append((member, bids, asks))
+        if len(pending) >= SETTLE_EVERY:
+            self.settle()
+
+    def settle(self) -> None:
+        """Apply the noted diffs: at each price they named, once, the member's part becomes what its
+        venue book holds there now. The venue book never drops a level it knows (the boundary
+        rule), so its levels at the named prices are all there is to follow."""
+        pending = self._pending
+        if not pending:
+            return
+        self._pending = []
+        touched: dict[Member, tuple[set, set]] = {}
+        for member, bids, asks in pending:
+            prices = touched.get(member)
+            if prices is None:
+                prices = touched[member] = (set(), set())
+            if bids:
+                prices[0].update(map(_price, bids))
+            if asks:
+                prices[1].update(map(_price, asks))
+        for member, (bid_prices, ask_prices) in touched.items():
+            if not member.included or member.book is None:
+                continue  # taken out since: nothing of it is in the book
+            if bid_prices:
+                apply_changes(self._bids, member.bids, member.key, bid_prices, member.book.bids.levels)
+            if ask_prices:
+                apply_changes(self._asks, member.asks, member.key, ask_prices, member.book.asks.levels)
 
     def include(self, member: Member) -> None:
         """Put the member's current venue book in, replacing whatever it contributed."""
@@ -233,16 +280,18 @@ class ConsolidatedBook:
         member.included = True
         self.to_base[member.key] = member.converter.to_base
         for book_side, mine, venue_side in (
-            (self.bids, member.bids, member.book.bids),
-            (self.asks, member.asks, member.book.asks),
+            (self._bids, member.bids, member.book.bids),
+            (self._asks, member.asks, member.book.asks),
         ):
-            apply_changes(book_side, mine, member.key, venue_side.levels.items(), venue_side.levels)
+            apply_changes(book_side, mine, member.key, venue_side.levels, venue_side.levels)
 
     def exclude(self, member: Member, *, state: str, reason: str) -> None:
-        """Take the member's whole contribution out."""
+        """Take the member's whole contribution out (the noted diffs settled first: they may
+        concern other members)."""
+        self.settle()
         member.state, member.reason = state, reason
         member.included = False
-        for book_side, member_side in ((self.bids, member.bids), (self.asks, member.asks)):
+        for book_side, member_side in ((self._bids, member.bids), (self._asks, member.asks)):
             for p in member_side:
                 take(book_side, member.key, p)
             member_side.clear()
