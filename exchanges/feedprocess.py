@@ -20,9 +20,10 @@ from exchanges.connectors import FeedOptions
 from exchanges.feedsettings import feed_options_from_settings
 from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
 from exchanges.sharding import Shard, shard_specs
+from exchanges.sinks import build_feed_sinks
 from exchanges.status import StatusBoard, feed_states_clear
 from exchanges.supervisor import FeedSupervisor
-from exchanges.types import FanoutSink
+from marketagg.collector import tune_for_feeds
 from marketagg.logging import get_logger
 
 log = get_logger("exchanges.feedprocess")
@@ -79,28 +80,14 @@ class FeedProcess:
             endpoints = simulator_endpoints(url.port or 80, url.hostname or "127.0.0.1")
         specs = await self.my_specs()
         self.layer = self.layer or get_channel_layer()
-        self.board = StatusBoard(layer=self.layer)
-        sinks = [self.board]
-        # The consolidated books (one per pair) and their live publisher: books.live.
-        from books.consolidated import ConsolidatedBooks
-        from books.live import LivePublisher, load_live_metrics
-
-        self.consolidated = ConsolidatedBooks(specs)
-        live_metrics = await sync_to_async(load_live_metrics)(store_bars=None if opts.store else False)
-        if live_metrics is not None:
-            self.consolidated.add_trade_listener(live_metrics.trade)
-        self.publisher = LivePublisher(self.consolidated, layer=self.layer, metrics=live_metrics)
-        sinks.append(self.consolidated)
-        if opts.store and settings.MARKETAGG["STORE_TICKS"]:
-            from books.recorder import build_recorder
-
-            self.recorder = await sync_to_async(build_recorder)()
-            sinks.append(self.recorder)
+        built = await sync_to_async(build_feed_sinks)(specs, layer=self.layer, store=opts.store)
+        self.board, self.consolidated, self.publisher = built.board, built.consolidated, built.publisher
+        self.recorder = built.recorder
         await sync_to_async(feed_states_clear)(keys=[s.key for s in specs] if self.options.shard else None)
         self.supervisor = FeedSupervisor(
             specs=specs,
             endpoints=endpoints,
-            sink=FanoutSink(*sinks),
+            sink=built.sink,
             options=opts.feed_options or feed_options_from_settings(),
         )
         collector = metrics.register(self.supervisor)
@@ -109,6 +96,7 @@ class FeedProcess:
             from prometheus_client import start_http_server
 
             start_http_server(opts.metrics_port, addr="127.0.0.1" if opts.simulate else "0.0.0.0")
+        tune_for_feeds()
         log.info("feeds starting", instruments=[s.key for s in specs], simulate=opts.simulate)
         tasks = [
             asyncio.create_task(self.supervisor.run(), name="supervisor"),

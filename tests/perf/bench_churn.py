@@ -9,6 +9,7 @@ handler in a virtual environment of its own under bench/ (installed here on firs
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -90,8 +91,12 @@ def _one_pass(stream: Stream, *, sinks: str) -> dict:
     from exchanges.types import Endpoints, NullSink
     from tests.perf.feed_sinks import attach_feed_sinks
 
+    from marketagg.collector import tune_for_feeds
+
     specs = _specs(stream)
+    thresholds = gc.get_threshold()
     sink, specs, close = attach_feed_sinks(specs) if sinks == "all" else (NullSink(), specs, lambda: None)
+    tune_for_feeds()  # the feed process's collector settings, with or without sinks
     connector = BinanceConnector(
         venue="binance",
         specs=specs,
@@ -119,6 +124,8 @@ def _one_pass(stream: Stream, *, sinks: str) -> dict:
         handle(session, raw)
     elapsed = time.perf_counter() - started
     close()
+    gc.unfreeze()  # the next benchmark starts from the interpreter's defaults again
+    gc.set_threshold(*thresholds)
     assert connector.stats.gaps == 0 and connector.stats.malformed == 0, connector.stats.as_dict()
     n = len(frames)
     return {"messages": n, "seconds": elapsed, "per_second": n / elapsed, "us_per_message": elapsed / n * 1e6}

@@ -1,29 +1,20 @@
-"""The sinks the feed process attaches (exchanges/feedprocess.py), built for a benchmark loop.
-
-Tick recorder with its writer thread writing to the database, the consolidated books (every venue
-change lands in its pair's book), and the status board. The live publisher and live metrics run on
-their own timer (at most 10 times a second per pair), not per message, so they are left out of a
-per-message figure; `bench_consolidated` measures them.
+"""The sinks the feed process attaches (exchanges/sinks.py, the same function FeedProcess calls),
+for a benchmark loop: status board, consolidated books with the live publisher's listener and the
+live metrics' trade listener, and the tick recorder with its writer thread writing to the database.
+The publisher's timer (at most 10 reads a second per pair) does not run in a per-message loop;
+`bench_consolidated` measures its reads.
 """
 
 from __future__ import annotations
 
-from exchanges.types import FanoutSink, InstrumentSpec
+from exchanges.types import InstrumentSpec
 
 
 def attach_feed_sinks(specs: list[InstrumentSpec]):
     """(sink, specs with database ids, close) for `specs`."""
-    from books.consolidated import ConsolidatedBooks
-    from books.recorder import build_recorder
     from books.services import ensure_instruments
-    from exchanges.status import StatusBoard
+    from exchanges.sinks import build_feed_sinks
 
     specs = ensure_instruments(specs=specs)
-    recorder = build_recorder()
-    consolidated = ConsolidatedBooks(specs)
-    board = StatusBoard(layer=None)
-
-    def close() -> None:
-        recorder.close()
-
-    return FanoutSink(board, consolidated, recorder), specs, close
+    built = build_feed_sinks(specs, layer=None, store=True)
+    return built.sink, specs, built.close
