@@ -48,5 +48,9 @@ def build_feed_sinks(specs: list[InstrumentSpec], *, layer=None, store: bool = T
         recorder = build_recorder()
         sinks.append(recorder)
     return FeedSinks(
-        sink=FanoutSink(*sinks), board=board, consolidated=consolidated, publisher=publisher, recorder=recorder
+        sink=FanoutSink(*sinks),
+        board=board,
+        consolidated=consolidated,
+        publisher=publisher,
+        recorder=recorder,
     )

@@ -89,9 +89,8 @@ def _one_pass(stream: Stream, *, sinks: str) -> dict:
     from exchanges.quarantine import Quarantine
     from exchanges.ratelimit import HostLimits
     from exchanges.types import Endpoints, NullSink
-    from tests.perf.feed_sinks import attach_feed_sinks
-
     from marketagg.collector import tune_for_feeds
+    from tests.perf.feed_sinks import attach_feed_sinks
 
     specs = _specs(stream)
     thresholds = gc.get_threshold()
