@@ -4,11 +4,16 @@ Connections subscribe to topics `(venue, symbol, channel)` with channel one of
 `depth` (every event: Binance @depth@100ms, Deribit book.*), `depth1s` (Binance @depth, events
 merged per second), `trade` and `ticker` (best bid/ask changed). Publishing is synchronous on
 the event loop, so a snapshot taken between two events is exactly the truth after the last one.
+
+The venues of one coin follow one fair price (`FairPrice`, a random walk moved once per tick of
+the clock), each with a small offset of its own, as real venues follow one market: their books
+agree to within their spreads and cross each other only now and then, briefly.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import defaultdict
@@ -20,6 +25,9 @@ from exchanges.simulator.walk import BookEvent, BookWalk, TradeTick
 
 Topic = tuple[str, str, str]
 CHANNELS = ("depth", "depth1s", "trade", "ticker")
+FAIR_STEP_BPS = 0.03  # the fair price's move per tick (sd): about 5 bps a minute at 10 ticks a second
+# Dollars are one market here, as the consolidated book merges them.
+USD_LIKE = frozenset(("USD", "USDT", "USDC", "FDUSD", "BUSD"))
 
 
 class Listener(Protocol):
@@ -53,10 +61,35 @@ def merge_events(events: list[BookEvent]) -> BookEvent:
     )
 
 
+class FairPrice:
+    """One coin's fair price: a random walk in log price, one step per tick of the market's clock.
+    Its own random source, so it depends on the seed and the coin only."""
+
+    def __init__(self, price: float, *, seed: object, name: str, step_bps: float = FAIR_STEP_BPS) -> None:
+        self.price = price
+        self.step = step_bps * 1e-4
+        self.rng = random.Random(f"fair:{seed}:{name}")
+
+    def move(self) -> None:
+        self.price *= math.exp(self.rng.gauss(0.0, self.step))
+
+
+def coin_of(instrument: SimInstrument) -> str:
+    """The market an instrument trades in: its base against USD (any dollar) or its own quote."""
+    quote = "USD" if instrument.quote in USD_LIKE else instrument.quote
+    return f"{instrument.base}-{quote}"
+
+
 class Market:
     def __init__(self, instruments: list[SimInstrument], *, seed: object, options: SimOptions) -> None:
         self.options = options
         self.instruments = {(i.venue, i.symbol): i for i in instruments}
+        # The first instrument of a coin sets where its fair price starts.
+        self.fair: dict[str, FairPrice] = {}
+        for inst in instruments:
+            coin = coin_of(inst)
+            if coin not in self.fair:
+                self.fair[coin] = FairPrice(float(inst.mid), seed=seed, name=coin)
         self.walks = {
             key: BookWalk(
                 inst,
@@ -64,6 +97,7 @@ class Market:
                 min_levels=options.min_levels,
                 max_levels=options.max_levels,
                 max_changes=options.max_changes,
+                anchor=self.fair[coin_of(inst)],
             )
             for key, inst in self.instruments.items()
         }
@@ -109,6 +143,8 @@ class Market:
     def _tick(self) -> None:
         ts = now_ms()
         trade_chance = self.options.trades_per_second / self.options.rate if self.options.rate > 0 else 0.2
+        for fair in self.fair.values():
+            fair.move()  # stalled venues or not: the market moves on without them
         for key, walk in self.walks.items():
             if key[0] in self.paused_venues:
                 continue

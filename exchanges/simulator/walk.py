@@ -5,14 +5,22 @@ price off the tick grid, and the truth is mirrored into an exact `TruthBook` (th
 book model, independent of the feed's VenueBook that tests check against it). The walk depends on
 the seed and the instrument only: two simulators with the same seed produce the same books after
 the same number of steps, whatever their clocks or faults do.
+
+A walk given an `anchor` (the coin's fair price, moved by the market) keeps its touch around that
+price plus a small offset of its own: its best bid below, its best ask above. A bid the price
+falls through is hit, an ask it rises through is lifted, and the other side quotes again near it.
+So the venues of one coin agree to within their spreads, and a cross-venue crossing lasts only
+until the next event or two, as on real markets.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from sortedcontainers import SortedDict
 
@@ -20,6 +28,18 @@ from exchanges.simulator.catalog import SimInstrument
 from exchanges.simulator.truth_book import TruthBook
 
 Entry = tuple[Decimal, Decimal, str]  # price, absolute quantity (0 = removed), Deribit action
+
+# A venue's own offset from the fair price, in bps: now and then (this chance per event) a venue
+# leads or lags the market by a normal kick of this size, which fades by this share each event.
+# Rare and brief, as on real venues: a steady offset of even a cent would keep spot books of a
+# one-cent tick crossed with the others all the time.
+OFFSET_KICK_CHANCE = 0.001
+OFFSET_KICK_BPS = 0.2
+OFFSET_FADE = 0.5
+
+
+class Anchor(Protocol):
+    price: float  # the coin's fair price now, in the quote currency
 
 
 @dataclass
@@ -71,8 +91,14 @@ class BookWalk:
         min_levels: int = 50,
         max_levels: int = 300,
         max_changes: int = 20,
+        anchor: Anchor | None = None,
     ) -> None:
         self.instrument = instrument
+        self.anchor = anchor
+        self.offset_bps = 0.0  # this venue's own small offset from the anchor
+        self.offset_rng = random.Random(f"offset:{seed}:{instrument.key}")
+        self._target: float | None = None  # this event's target, in ticks (None: no anchor)
+        self._tick_size = float(instrument.tick)
         self.rng = random.Random(f"walk:{seed}:{instrument.key}")
         self.min_levels = min_levels
         self.max_levels = max_levels
@@ -106,7 +132,10 @@ class BookWalk:
 
     # ---- start --------------------------------------------------------------------------
     def _seed_book(self) -> None:
-        mid = int(self.instrument.mid / self.tick)
+        if self.anchor is not None:
+            mid = max(2, round(self.anchor.price / self._tick_size))
+        else:
+            mid = int(self.instrument.mid / self.tick)
         rng = self.rng
         count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
         price = mid - 1
@@ -171,7 +200,7 @@ class BookWalk:
         before_top = (self.bids.peekitem(-1), self.asks.peekitem(0))
         touched: dict[str, dict[int, int | None]] = {"b": {}, "a": {}}  # price -> steps before (None: absent)
         wanted = self.rng.randint(1, self.max_changes)
-        done = 0
+        done = self._follow(touched) if self.anchor is not None else 0
         while done < wanted:
             done += self._one_change(touched, budget=wanted - done)
         self._keep_size(touched)
@@ -192,6 +221,55 @@ class BookWalk:
             asks=asks,
             top_changed=after_top != before_top,
         )
+
+    def target(self) -> float:
+        """Where this venue's touch is centred, in ticks: the fair price with this venue's own
+        offset, moved once per event."""
+        rng = self.offset_rng
+        self.offset_bps *= 1.0 - OFFSET_FADE
+        if rng.random() < OFFSET_KICK_CHANCE:
+            self.offset_bps += rng.gauss(0.0, OFFSET_KICK_BPS)
+        return self.anchor.price * (1.0 + self.offset_bps * 1e-4) / self._tick_size
+
+    def _follow(self, touched) -> int:
+        """Keep the best bid below the target and the best ask above it. When the price has moved
+        through one side, that side's levels go from the top (they are hit) and the other side
+        quotes again just beyond the target. At most `max_changes` changes: a long way (a venue
+        stalled while the price moved) is made up over a few events."""
+        target = self._target = self.target()
+        budget = self.max_changes
+        changes = 0
+        best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
+        if best_bid >= target:  # the price fell through the bids
+            while best_bid >= target and len(self.bids) > 1 and changes < budget - 1:
+                self._set("b", best_bid, 0, touched)
+                changes += 1
+                best_bid = self.bids.peekitem(-1)[0]
+            price = max(best_bid + 1, math.floor(target) + 1 + int(self.rng.expovariate(1.0)))
+            if price < best_ask:
+                self._set("a", price, self._random_steps(), touched)
+                changes += 1
+        elif best_ask <= target:  # the price rose through the asks
+            while best_ask <= target and len(self.asks) > 1 and changes < budget - 1:
+                self._set("a", best_ask, 0, touched)
+                changes += 1
+                best_ask = self.asks.peekitem(0)[0]
+            price = min(best_ask - 1, math.ceil(target) - 1 - int(self.rng.expovariate(1.0)))
+            if price > best_bid and price > 0:
+                self._set("b", price, self._random_steps(), touched)
+                changes += 1
+        return changes
+
+    def _room(self, side: str, best_bid: int, best_ask: int) -> tuple[int, int]:
+        """The prices strictly inside the spread where `side` may place a new best level (an
+        empty range when low > high): on its own side of the target when the walk follows one."""
+        low, high = best_bid + 1, best_ask - 1
+        if self._target is not None:
+            if side == "b":
+                high = min(high, math.ceil(self._target) - 1)
+            else:
+                low = max(low, math.floor(self._target) + 1)
+        return low, high
 
     def _set(self, side: str, price: int, steps: int, touched) -> None:
         book = self.bids if side == "b" else self.asks
@@ -224,8 +302,9 @@ class BookWalk:
             roll < 0.45 + 0.4 * add_share
         ):  # a new level behind the top, or inside the spread when there is room
             best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
-            if best_ask - best_bid > 1 and rng.random() < 0.3:
-                price = rng.randint(best_bid + 1, best_ask - 1)
+            low, high = self._room(side, best_bid, best_ask)
+            if low <= high and rng.random() < 0.3:
+                price = rng.randint(low, high)
             elif side == "b":
                 price = best_bid - self._depth_offset()
             else:
@@ -248,6 +327,14 @@ class BookWalk:
         # The mid drifts: one side steps into the spread, taking the other side's best level if
         # it is in the way. Never crossed: the new level is always strictly inside.
         best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
+        if self._target is not None:
+            # Following a price: the touch steps in only as far as its own side of it.
+            low, high = self._room(side, best_bid, best_ask)
+            if low > high:  # no room: the best level's quantity changes instead
+                self._set(side, best_bid if side == "b" else best_ask, self._random_steps(), touched)
+            else:
+                self._set(side, low if side == "b" else high, self._random_steps(), touched)
+            return 1
         if best_ask - best_bid <= 1 and budget < 2:
             return 0  # stepping in would take two changes; the event has room for one
         changes = 0
