@@ -20,7 +20,7 @@ from exchanges.connectors import FeedOptions
 from exchanges.feedsettings import feed_options_from_settings
 from exchanges.selectors import instrument_specs, simulator_endpoints, venue_endpoints
 from exchanges.sharding import Shard, shard_specs
-from exchanges.sinks import build_feed_sinks
+from exchanges.sinks import FeedSinks, build_feed_sinks
 from exchanges.status import StatusBoard, feed_states_clear
 from exchanges.supervisor import FeedSupervisor
 from marketagg.collector import tune_for_feeds
@@ -52,6 +52,7 @@ class FeedProcess:
         self.board: StatusBoard | None = None
         self.consolidated = None  # books.consolidated.ConsolidatedBooks, once running
         self.publisher = None  # books.live.LivePublisher
+        self.sinks: FeedSinks | None = None
         self.layer = layer
         self.ready = asyncio.Event()
         self._stop = asyncio.Event()
@@ -80,7 +81,7 @@ class FeedProcess:
             endpoints = simulator_endpoints(url.port or 80, url.hostname or "127.0.0.1")
         specs = await self.my_specs()
         self.layer = self.layer or get_channel_layer()
-        built = await sync_to_async(build_feed_sinks)(specs, layer=self.layer, store=opts.store)
+        self.sinks = built = await sync_to_async(build_feed_sinks)(specs, layer=self.layer, store=opts.store)
         self.board, self.consolidated, self.publisher = built.board, built.consolidated, built.publisher
         self.recorder = built.recorder
         await sync_to_async(feed_states_clear)(keys=[s.key for s in specs] if self.options.shard else None)
@@ -125,11 +126,8 @@ class FeedProcess:
             task.cancel()
             with contextlib.suppress(BaseException):
                 await task
-        if self.recorder is not None:
-            await asyncio.to_thread(self.recorder.close)
-        metrics_close = getattr(getattr(self.publisher, "metrics", None), "close", None)
-        if metrics_close is not None:
-            await asyncio.to_thread(metrics_close)  # flushes the live metrics' last bars
+        if self.sinks is not None:
+            await asyncio.to_thread(self.sinks.close)  # flushes the ticks and the metrics' last bars
         if self.simulator is not None:
             await self.simulator.stop()
         log.info("feeds stopped")

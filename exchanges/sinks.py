@@ -25,9 +25,12 @@ class FeedSinks:
     recorder: object | None  # books.recorder.TickRecorder, when storing ticks
 
     def close(self) -> None:
-        """Flush and stop the recorder's writer (blocking)."""
+        """Flush and stop the recorder's writer, then the live metrics' bar writer (blocking)."""
         if self.recorder is not None:
             self.recorder.close()
+        metrics_close = getattr(getattr(self.publisher, "metrics", None), "close", None)
+        if metrics_close is not None:
+            metrics_close()
 
 
 def build_feed_sinks(specs: list[InstrumentSpec], *, layer=None, store: bool = True) -> FeedSinks:
