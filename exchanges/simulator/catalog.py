@@ -1,7 +1,10 @@
 """The instruments the simulator lists, with the numbers its books and answers are made of.
 
 At least the seeded instruments of `exchanges/migrations/0002_...`, with the same tick sizes and
-contract sizes, plus a few more so a connector meets more than the defaults.
+contract sizes, plus a few more so a connector meets more than the defaults. `instruments(n)`
+lists n of them for a bigger market (`simulate_exchanges --instruments 200`): the catalog, then
+made-up coins X001, X002... each listed on Binance spot, USD-M and COIN-M in turn, so their
+pairs have several venues to consolidate.
 """
 
 from __future__ import annotations
@@ -150,3 +153,40 @@ CATALOG: tuple[SimInstrument, ...] = (
 
 def by_venue(venue: str) -> list[SimInstrument]:
     return [i for i in CATALOG if i.venue == venue]
+
+
+GENERATED_VENUES = ("binance", "binance-usdm", "binance-coinm")
+MAX_INSTRUMENTS = len(CATALOG) + 3 * 999  # coins X001..X999
+
+
+def generated_instrument(number: int) -> SimInstrument:
+    """The `number`-th made-up instrument (0-based): coin X001 on spot, USD-M, COIN-M, then X002...
+
+    Prices from 20 to about 1,000 at a 0.01 tick (2,000 ticks or more below the mid, room for the
+    deepest book a walk seeds); the same number always gives the same instrument."""
+    coin, venue = divmod(number, len(GENERATED_VENUES))
+    base = f"X{coin + 1:03d}"
+    mid = Decimal(20 + (coin * 7919) % 980)
+    tick = _d("0.01")
+    venue_id = GENERATED_VENUES[venue]
+    if venue_id == "binance":
+        return SimInstrument(venue_id, f"{base}USDT", base, "USDT", "spot", tick, _d("0.01"), mid, _d("100"))
+    if venue_id == "binance-usdm":
+        return SimInstrument(
+            venue_id, f"{base}USDT", base, "USDT", "perpetual", tick, _d("0.01"), mid, _d("100"), _d("1")
+        )
+    return SimInstrument(
+        venue_id, f"{base}USD_PERP", base, "USD", "perpetual", tick, _d("1"), mid, _d("50"), _d("10")
+    )
+
+
+def instruments(count: int | None = None) -> list[SimInstrument]:
+    """`count` instruments: None, the catalog; fewer than the catalog, its first `count`; more, the
+    catalog and then `count - len(CATALOG)` made-up ones (generated_instrument)."""
+    if count is None:
+        return list(CATALOG)
+    if not 1 <= count <= MAX_INSTRUMENTS:
+        raise ValueError(f"instruments must be 1..{MAX_INSTRUMENTS}, not {count}")
+    if count <= len(CATALOG):
+        return list(CATALOG[:count])
+    return list(CATALOG) + [generated_instrument(n) for n in range(count - len(CATALOG))]

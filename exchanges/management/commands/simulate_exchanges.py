@@ -32,20 +32,30 @@ class Command(BaseCommand):
             "--faults", default="none", help='e.g. "gap=0.02,disconnect=0.002", "all", "none"'
         )
         parser.add_argument("--seed", default="0", help="same seed, same books")
+        parser.add_argument(
+            "--instruments",
+            type=int,
+            default=None,
+            metavar="N",
+            help="list N instruments: the built-in catalog, then made-up coins X001, X002... on "
+            "Binance spot, USD-M and COIN-M (default: the catalog)",
+        )
 
     def handle(self, *args, **options) -> None:
         from exchanges.simulator import FaultSpec
+        from exchanges.simulator.catalog import instruments
 
         try:
             faults = FaultSpec.parse(options["faults"])
+            catalog = instruments(options["instruments"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        asyncio.run(self.serve(options, faults))
+        asyncio.run(self.serve(options, faults, catalog))
 
-    async def serve(self, options: dict, faults) -> None:
+    async def serve(self, options: dict, faults, catalog: list) -> None:
         from exchanges.simulator import Simulator
 
-        sim = Simulator(seed=options["seed"], rate=options["rate"], faults=faults)
+        sim = Simulator(seed=options["seed"], rate=options["rate"], faults=faults, instruments=catalog)
         try:
             await sim.start(host=options["host"], port=options["port"])
         except OSError as exc:
@@ -57,7 +67,8 @@ class Command(BaseCommand):
             with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
         self.stdout.write(
-            f"exchange simulator on {sim.host}:{sim.port} (faults: {faults}, seed {options['seed']})"
+            f"exchange simulator on {sim.host}:{sim.port} ({len(catalog)} instruments, faults: {faults}, "
+            f"seed {options['seed']})"
         )
         for venue, ep in sim.endpoints().items():
             self.stdout.write(f"  {venue:14} ws {ep.ws_url}  rest {ep.rest_url}")

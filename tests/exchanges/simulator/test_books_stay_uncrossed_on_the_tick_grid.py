@@ -1,12 +1,19 @@
 """Every instrument's walk keeps an uncrossed book of 50-300 levels a side, prices on the tick
-grid and quantities on the step grid, with 1-20 level changes per event."""
+grid and quantities on the step grid, with 1-20 level changes per event: the catalog's, and the
+made-up coins' of `simulate_exchanges --instruments N` (X001 on each venue: the lowest price)."""
 
-from exchanges.simulator.catalog import CATALOG
+from exchanges.simulator.catalog import CATALOG, instruments
 from exchanges.simulator.walk import BookWalk
 
 
 def test_books_stay_uncrossed_on_the_tick_grid():
-    for inst in CATALOG:
+    made_up = instruments(len(CATALOG) + 3)[len(CATALOG) :]
+    assert [i.key for i in made_up] == [
+        "binance:X001USDT",
+        "binance-usdm:X001USDT",
+        "binance-coinm:X001USD_PERP",
+    ]
+    for inst in [*CATALOG, *made_up]:
         walk = BookWalk(inst, seed=9)
         last = walk.sequence
         for i in range(600):
