@@ -80,8 +80,8 @@ async def depth(request: web.Request) -> web.Response:
         return _error(400, -1121, "Invalid symbol.")
     # The snapshot is cut now; a slow answer only arrives late, older than the stream by then.
     # While the clock runs, cut inside the next event like Binance; with a stopped clock (paused,
-    # or rate=0 where tests move books by hand) at the truth itself.
-    running = sim.options.rate > 0 and not sim.market.paused
+    # the venue stalled, or rate=0 where tests move books by hand) at the truth itself.
+    running = sim.market.running(venue)
     last_id, bids, asks = walk.snapshot(limit, mid_event=sim.dice.rng if running else None)
     body: dict = {"lastUpdateId": last_id}
     if frames.is_futures(venue):

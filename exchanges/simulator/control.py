@@ -1,4 +1,4 @@
-"""HTTP control for tests and demos in other processes: the truth, pause/resume, faults, stats."""
+"""HTTP control for tests and demos in other processes: the truth, pause, stall and resume, faults, stats."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ async def pause(request: web.Request) -> web.Response:
     if "venue" in request.query:
         venue = request.query["venue"]
         market.pause_venue(venue)
+        market.down_venues.add(venue)
         for outbox in list(sim._outboxes):
             if outbox.request.path.split("/")[1] == venue:
                 outbox.abort()
@@ -54,10 +55,21 @@ async def pause(request: web.Request) -> web.Response:
     return _json({"paused": True})
 
 
+async def stall(request: web.Request) -> web.Response:
+    """`?venue=deribit` stalls that venue: its books stop changing while everything else works
+    (connections stay open and answer pings, subscriptions and snapshots answer the still book),
+    the way a venue's matching engine or feed hangs. The other venues go on."""
+    market = request.app[SIM].market
+    if "venue" not in request.query:
+        return _json({"error": "which venue? ?venue=V"}, status=400)
+    market.pause_venue(request.query["venue"])
+    return _json({"stalled": sorted(market.paused_venues - market.down_venues)})
+
+
 async def resume(request: web.Request) -> web.Response:
     market = request.app[SIM].market
     if "venue" in request.query:
-        market.paused_venues.discard(request.query["venue"])
+        market.resume_venue(request.query["venue"])
         return _json({"paused": sorted(market.paused_venues)})
     request.app[SIM].resume()
     return _json({"paused": False})
@@ -81,6 +93,6 @@ async def stats(request: web.Request) -> web.Response:
 async def refuse_stopped_venues(request: web.Request, handler):
     """A venue taken down with /control/pause?venue=V answers nothing but 503."""
     venue = request.path.split("/")[1] if request.path.count("/") > 1 else ""
-    if venue and venue in request.app[SIM].market.paused_venues:
+    if venue and venue in request.app[SIM].market.down_venues:
         return _json({"error": f"{venue} is down (simulator)"}, status=503)
     return await handler(request)

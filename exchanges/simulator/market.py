@@ -104,6 +104,7 @@ class Market:
         self.listeners: dict[Topic, set[Listener]] = defaultdict(set)
         self.paused = False
         self.paused_venues: set[str] = set()  # stalled venues: connections open, books still
+        self.down_venues: set[str] = set()  # stalled and refusing everything (503), connections cut
         self._pending_1s: dict[tuple[str, str], list[BookEvent]] = defaultdict(list)
         # When a trade happens is decided apart from the walks: trade timing never moves a book.
         self._trade_clock = random.Random(f"trade-clock:{seed}")
@@ -179,6 +180,15 @@ class Market:
         for key, walk in self.walks.items():
             if key[0] == venue and walk.pending is not None:
                 self._step(key, walk, ts)
+
+    def resume_venue(self, venue: str) -> None:
+        """Back from a stall or from down: its books move again and it answers."""
+        self.paused_venues.discard(venue)
+        self.down_venues.discard(venue)
+
+    def running(self, venue: str) -> bool:
+        """Whether the venue's books move on by themselves (the clock runs and it is not stalled)."""
+        return self.options.rate > 0 and not self.paused and venue not in self.paused_venues
 
     def flush_slow(self) -> None:
         """Send the merged second to the 1000 ms depth streams."""

@@ -30,6 +30,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/deribit/api/v2/public/{method}", deribit_rest.public)
     r.add_get("/truth/{venue}/{symbol}", control.truth)
     r.add_post("/control/pause", control.pause)
+    r.add_post("/control/stall", control.stall)
     r.add_post("/control/resume", control.resume)
     r.add_route("*", "/control/faults", control.faults)
     r.add_get("/control/stats", control.stats)
