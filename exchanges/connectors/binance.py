@@ -36,6 +36,7 @@ IGNORED_EVENTS = frozenset(
     )
 )
 FUTURES_LIMITS = (5, 10, 20, 50, 100, 500, 1000)
+_LIVE = BookState.LIVE
 
 
 @dataclass(slots=True)
@@ -187,8 +188,19 @@ class BinanceConnector(Connector):
             self.reject(kind="bad_number", reason="event time is not a number", raw=raw)
             return
         feed.messages += 1
+        book = feed.book
+        current = book.sequence
+        if (
+            book.state is _LIVE
+            and current is not None
+            and ((prev == current) if self.futures else (first == current + 1))
+            and not feed.extra.get("first")
+        ):
+            # The usual case, the next event of a live book: applied without an event object.
+            self.apply_depth(feed, last, float(ts_ms) / 1000.0, bids, asks)
+            return
         event = DepthEvent(first, last, prev, float(ts_ms) / 1000.0, bids, asks)
-        if feed.book.sequence is None:
+        if current is None:
             self.buffer(feed, event)
         elif not self.advance(feed, event):
             self.mark_gap(feed, f"update ids jump: U={first} after {feed.book.sequence}")
@@ -370,17 +382,21 @@ class BinanceConnector(Connector):
             if event.last <= current:
                 return True  # a duplicate of something applied already
             return False
-        book.apply(bids=event.bids, asks=event.asks, sequence=event.last, at=event.ts)
+        self.apply_depth(feed, event.last, event.ts, event.bids, event.asks)
+        return True
+
+    def apply_depth(self, feed: Feed, last: int, ts: float, bids, asks) -> None:
+        """Apply an event that follows on; a book it crosses is resynced, a first one goes live."""
+        book = feed.book
+        book.apply(bids=bids, asks=asks, sequence=last, at=ts)
         if book.is_crossed():
             self.reject(kind="crossed_book", reason=f"bid {book.best_bid()} >= ask {book.best_ask()}", raw="")
             self.resync(feed, reason="crossed book")
-            return True
-        if book.state is BookState.LIVE:
-            self.book_changed(feed, ts=event.ts, bids=event.bids, asks=event.asks, snapshot=False)
+        elif book.state is _LIVE:
+            self.book_changed(feed, ts=ts, bids=bids, asks=asks, snapshot=False)
         else:
-            self.set_state(feed, BookState.LIVE, "synced")
-            self.emit_full(feed, ts=event.ts)
-        return True
+            self.set_state(feed, _LIVE, "synced")
+            self.emit_full(feed, ts=ts)
 
     def emit_full(self, feed: Feed, *, ts: float) -> None:
         bids, asks = feed.book.top(max(len(feed.book.bids), len(feed.book.asks)))
