@@ -38,6 +38,8 @@ from marketagg.logging import get_logger
 log = get_logger("exchanges.connectors")
 
 Tap = Callable[[str, str, "str | None", float], None]
+# The states a stale book passes through while it is asked for again: all of them are told as stale.
+_STILL_STALE = frozenset((BookState.CONNECTING, BookState.SYNCING, BookState.RESYNCING, BookState.LIVE))
 _PING = Opcode.PING
 _PONG = Opcode.PONG
 
@@ -95,6 +97,7 @@ class Feed:
         "resyncs",
         "gaps",
         "last_change",
+        "stale_at",
         "state_since",
         "sync_task",
         "sync_token",
@@ -110,6 +113,8 @@ class Feed:
         self.resyncs = 0
         self.gaps = 0
         self.last_change = time.monotonic()
+        # While the book is stale: the sequence it had when it went quiet (None: not stale).
+        self.stale_at: int | None = None
         self.state_since = time.monotonic()
         self.sync_task: asyncio.Task | None = None
         self.sync_token = 0  # bumped at every resync so a late snapshot of an old attempt is ignored
@@ -352,6 +357,14 @@ class Connector:
         self.quarantine.add(venue=self.venue, kind=kind, reason=reason, raw=raw)
 
     def set_state(self, feed: Feed, state: BookState, reason: str = "") -> None:
+        if feed.stale_at is not None and state in _STILL_STALE:
+            # A quiet book stays stale through the resubscribes and snapshots that try to wake it:
+            # the same still book loaded again is no news. It is live again once it changes (its
+            # sequence moves); a connection lost (backoff) or a refusal (invalid) is said as such.
+            if state is BookState.LIVE and feed.book.sequence != feed.stale_at:
+                feed.stale_at = None
+            else:
+                state = BookState.STALE
         if feed.book.state is state:
             return
         feed.book.state = state
@@ -374,7 +387,8 @@ class Connector:
         )
 
     def book_changed(self, feed: Feed, *, ts: float, bids, asks, snapshot: bool) -> None:
-        feed.last_change = time.monotonic()
+        if feed.stale_at is None:  # a stale book reloaded unchanged has not changed: its age runs on
+            feed.last_change = time.monotonic()
         if not feed.session.muted:
             self.sink.book_changed(feed.spec, feed.book, ts=ts, bids=bids, asks=asks, snapshot=snapshot)
 
@@ -709,9 +723,13 @@ class Connector:
                     if state is BookState.LIVE:
                         if now - feed.last_change > feed.spec.stale_after:
                             self.set_state(feed, BookState.STALE, f"no change for {feed.spec.stale_after}s")
+                            feed.stale_at = feed.book.sequence
                             self.resubscribe(feed)
                     elif state is not BookState.INVALID and now - feed.state_since > opts.sync_timeout:
-                        self.resync(feed, reason=f"not live after {opts.sync_timeout}s")
+                        if feed.stale_at is not None:
+                            self.resubscribe(feed)  # still quiet: ask for its stream again
+                        else:
+                            self.resync(feed, reason=f"not live after {opts.sync_timeout}s")
 
     async def _planned_handover(self, group: Group) -> None:
         try:
