@@ -32,8 +32,18 @@ class TradeAdmin(ReadOnlyTickAdmin):
 
 @admin.register(BookDelta)
 class BookDeltaAdmin(ReadOnlyTickAdmin):
-    list_display = ["time", "instrument", "sequence", "event", "side", "price", "quantity"]
+    list_display = ["time", "instrument", "sequence", "event", "changed"]
+    exclude = ["bids", "asks"]
+    readonly_fields = ["levels"]
     ordering = ["-time", "-event"]
+
+    @admin.display(description="levels changed")
+    def changed(self, obj) -> str:
+        return f"{len(obj.bids)} bids, {len(obj.asks)} asks"
+
+    @admin.display(description="levels (price, new quantity; 0 = removed)")
+    def levels(self, obj) -> str:
+        return f"bids {obj.bids}\nasks {obj.asks}"
 
 
 @admin.register(BookSnapshot)

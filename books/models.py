@@ -9,6 +9,8 @@ a constraint check per row costs ingest; deleting an instrument must not cascade
 ticks either (history stays until retention removes it).
 """
 
+from decimal import Decimal
+
 from django.db import models
 
 from exchanges.models import Instrument
@@ -16,11 +18,6 @@ from exchanges.models import Instrument
 # Exact crypto numbers: 20 integer digits and 18 decimals (wei-sized quantities) fit; the writer
 # refuses anything that would be rounded rather than storing it inexactly.
 NUMBER = {"max_digits": 38, "decimal_places": 18}
-
-
-class BookSide(models.TextChoices):
-    BID = "b", "bid"
-    ASK = "a", "ask"
 
 
 class TakerSide(models.TextChoices):
@@ -56,10 +53,13 @@ class Trade(models.Model):
 
 
 class BookDelta(models.Model):
-    """One level change applied to a venue book: the absolute new quantity (zero = level removed).
+    """One change applied to a venue book: the levels it set, as absolute new quantities.
 
-    `event` numbers the book changes of the feed process in the order they were applied; all rows
-    of one change share it. (time, event) is the replay order that `book_at` uses.
+    `bids`/`asks` hold the changed levels as [price, quantity] decimal strings, in the order the
+    venue sent them (JSON has no exact decimal; `Decimal(text)` reads each back exactly; quantity
+    zero, whatever its spelling ("0", "0E-8"), removes the level). `event` numbers the book changes
+    of the feed process in the order they were applied; (time, event) is the replay order that
+    `book_at` uses. Rows stored before books.0005 held one level each: 0005 grouped them by change.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -67,15 +67,20 @@ class BookDelta(models.Model):
     instrument = _instrument()
     sequence = models.BigIntegerField(null=True, blank=True, help_text="Venue sequence after the change.")
     event = models.BigIntegerField()
-    side = models.CharField(max_length=1, choices=BookSide.choices)
-    price = models.DecimalField(**NUMBER)
-    quantity = models.DecimalField(**NUMBER)
+    bids = models.JSONField(default=list, help_text="Changed bid levels: [price, quantity] strings.")
+    asks = models.JSONField(default=list, help_text="Changed ask levels: [price, quantity] strings.")
 
     class Meta:
         indexes = [models.Index(fields=["instrument", "time", "event"], name="books_delta_instr_time")]
 
     def __str__(self) -> str:
-        return f"{self.side} {self.price}={self.quantity}"
+        return f"change {self.event}: {len(self.bids)} bids, {len(self.asks)} asks"
+
+    def levels(self) -> list[tuple[str, Decimal, Decimal]]:
+        """The changed levels one by one, bids first: (side "b"/"a", price, quantity), exact."""
+        return [("b", Decimal(p), Decimal(q)) for p, q in self.bids] + [
+            ("a", Decimal(p), Decimal(q)) for p, q in self.asks
+        ]
 
 
 class BookSnapshot(models.Model):

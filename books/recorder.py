@@ -1,12 +1,16 @@
 """TickRecorder: the FeedSink that turns book changes and trades into tick rows for the writer.
 
 Runs on the event loop, so it only builds tuples and hands them to `TickWriter.submit` (O(1)).
+A book change is one delta row holding the change's level lists as the connector handed them over
+(not copied: connectors never change a list after handing it to the sinks); the writer thread
+checks and encodes them.
 
 Exactness of `book_at` rests on two rules kept here:
 1. Every book change gets an `event` number from one counter that only grows (seeded from the
    clock, so a restarted process continues above the last one), and its rows a time that never goes
    back for that instrument (venue times can repeat or step back slightly; we hold them at the
    last one). So ordering rows by (time, event) is the order the live book applied them.
+   A change with no level (nothing changed) gets its number but no row.
 2. A snapshot row carries the event number of the change it follows, the book AFTER it and the
    book's boundaries (books/orderbook.py): the last snapshot at or before t plus the deltas after
    it (by time, event) up to t, those past a boundary ignored as live, is the book at t.
@@ -69,14 +73,10 @@ class TickRecorder:
         at = datetime.fromtimestamp(ts, UTC)
         event = next(self._events)
         seq = book.sequence
-        if not snapshot:
-            # The hot path: levels were checked where they entered (books.numbers.to_decimal), so
-            # the writer re-checks them in its own thread rather than on the event loop.
-            submit = self.writer.submit
-            for price, qty in bids:
-                submit("delta", (at, iid, seq, event, "b", price, qty), check=False)
-            for price, qty in asks:
-                submit("delta", (at, iid, seq, event, "a", price, qty), check=False)
+        if not snapshot and (bids or asks):
+            # The hot path: one row per change, whatever its size. Levels were checked where they
+            # entered (books.numbers.to_decimal); the writer re-checks them in its own thread.
+            self.writer.submit("delta", (at, iid, seq, event, bids, asks), check=False)
         if snapshot or ts - state.last_snapshot >= self.snapshot_interval:
             state.last_snapshot = ts
             self._submit("snapshot", self._snapshot_row(book, at=at, iid=iid, event=event))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
-from itertools import groupby
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Window
@@ -35,12 +35,36 @@ def trades_in_range(
 def deltas_in_range(
     *, instrument: Instrument | int, start: datetime, end: datetime, using: str = "default"
 ) -> QuerySet:
-    """Book deltas with start <= time < end, in the order the live book applied them."""
+    """Book changes (BookDelta, one row per change) with start <= time < end, in the order the
+    live book applied them. `level_changes_in_range` gives the same one level at a time."""
     return (
         BookDelta.objects.using(using)
         .filter(instrument=instrument, time__gte=start, time__lt=end)
         .order_by("time", "event", "id")
     )
+
+
+class LevelChange(NamedTuple):
+    time: datetime
+    event: int
+    sequence: int | None
+    side: str  # "b" or "a"
+    price: Decimal
+    quantity: Decimal  # the level's new quantity; zero: removed
+
+
+def level_changes_in_range(
+    *, instrument: Instrument | int, start: datetime, end: datetime, using: str = "default"
+) -> Iterator[LevelChange]:
+    """The levels of deltas_in_range one by one, exact, in apply order (each change's bids, then
+    its asks, as the venue listed them)."""
+    changes = deltas_in_range(instrument=instrument, start=start, end=end, using=using)
+    for at, event, sequence, bids, asks in _iterate(
+        changes.values_list("time", "event", "sequence", "bids", "asks")
+    ):
+        for side, levels in (("b", bids), ("a", asks)):
+            for price, quantity in levels:
+                yield LevelChange(at, event, sequence, side, Decimal(price), Decimal(quantity))
 
 
 def snapshots_at_interval(
@@ -292,28 +316,24 @@ def book_at(
         raise BookNotAvailable(f"no stored snapshot of {instrument} at or before {at.isoformat()}")
     book = VenueBook(venue=instrument.exchange.venue, symbol=instrument.symbol, depth=snap.depth)
     book.load_snapshot(
-        bids=[(Decimal(p), Decimal(q)) for p, q in snap.bids],
-        asks=[(Decimal(p), Decimal(q)) for p, q in snap.asks],
+        bids=_levels(snap.bids),
+        asks=_levels(snap.asks),
         sequence=snap.sequence,
         at=snap.time.timestamp(),
         bid_boundary=snap.bid_boundary,
         ask_boundary=snap.ask_boundary,
     )
-    deltas = (
+    changes = (
         BookDelta.objects.using(using)
         .filter(instrument=instrument, time__gte=snap.time, time__lte=at)
         .filter(Q(time__gt=snap.time) | Q(event__gt=snap.event))
         .order_by("time", "event", "id")
-        .values_list("time", "event", "sequence", "side", "price", "quantity")
+        .values_list("time", "sequence", "bids", "asks")
     )
-    for (when, _event), rows in groupby(_iterate(deltas), key=lambda r: (r[0], r[1])):
-        rows = list(rows)
-        book.apply(
-            bids=[(r[4], r[5]) for r in rows if r[3] == "b"],
-            asks=[(r[4], r[5]) for r in rows if r[3] == "a"],
-            sequence=rows[-1][2],
-            at=when.timestamp(),
-        )
+    # One row per change (rows of one change stored apart, as spilled before books.0005, apply
+    # the same one after the other: each level is an absolute quantity).
+    for when, sequence, bids, asks in _iterate(changes):
+        book.apply(bids=_levels(bids), asks=_levels(asks), sequence=sequence, at=when.timestamp())
     if depth is not None:  # only what is shown: the rebuild above kept every known level
         book.bids.trim(depth)
         book.asks.trim(depth)
@@ -322,6 +342,11 @@ def book_at(
 
 def _iterate(qs) -> Iterator[tuple]:
     return qs.iterator(chunk_size=10_000)
+
+
+def _levels(stored: list) -> list[tuple[Decimal, Decimal]]:
+    """Stored [price, quantity] strings (a snapshot side, a change's side) as exact Decimals."""
+    return [(Decimal(p), Decimal(q)) for p, q in stored]
 
 
 def instrument_by_key(*, venue: str, symbol: str) -> Instrument:

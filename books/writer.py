@@ -4,7 +4,8 @@ Use:
     writer = TickWriter()            # settings: MARKETAGG WRITER_QUEUE_SIZE, WRITER_BATCH_SIZE, ...
     writer.start()                   # its own thread and database connection
     writer.submit("delta", row)      # from the event loop: O(1), never blocks; row layout in
-                                     # books/storage/tables.py (TRADE, DELTA, SNAPSHOT columns)
+                                     # books/storage/tables.py (TRADE, DELTA, SNAPSHOT columns);
+                                     # a delta row is one book change, its levels as lists
     writer.flush(timeout=5)          # True once everything submitted is in the database
     writer.stop()                    # drains to the database, or to the spill file if it is down
 
@@ -45,7 +46,16 @@ from django.conf import settings
 
 from books.storage import writer_metrics as metrics
 from books.storage.spill import CorruptRecord, SpillFile, claim_spill_path, keep_refused
-from books.storage.tables import DELTA, TABLES, BadRow, Table, check_row, decode_row, delta_row_ok, encode_row
+from books.storage.tables import (
+    DELTA,
+    TABLES,
+    BadRow,
+    Table,
+    check_row,
+    decode_row,
+    encode_row,
+    prepare_delta,
+)
 from books.storage.targets import PostgresTarget, SqliteTarget, TargetDown, postgres_conninfo
 
 log = logging.getLogger("books.writer")
@@ -106,7 +116,9 @@ class TickWriter:
 
         `check=False` moves the check to the writer thread (a bad row is then refused there: counted
         and kept in the `<name>.refused.jsonl` file), for hot paths whose values are already checked
-        where they entered (the recorder's deltas: connectors parse with books.numbers.to_decimal)."""
+        where they entered (the recorder's deltas: connectors parse with books.numbers.to_decimal).
+        A delta row holds references to the change's level lists, encoded in the writer thread:
+        the caller must not change them afterwards."""
         spec = TABLES.get(table)
         if spec is None:
             raise BadRow(str(table), "table", "is not one of trade, delta, snapshot")
@@ -253,14 +265,16 @@ class TickWriter:
         queue = self._queue
         for _ in range(min(len(queue), self.batch_size)):
             spec, row, checked = queue.popleft()
-            # Book deltas, by far the most rows, take a fast check first; the full one (with its
-            # message) only runs for a row the fast one cannot vouch for.
-            if not checked and not (spec is DELTA and not self._sqlite and delta_row_ok(row)):
-                try:
+            try:
+                if spec is DELTA:
+                    # Book changes, by far the most rows: checked (at C speed where it can be) and
+                    # their levels JSON-encoded here, once, off the event loop.
+                    row = prepare_delta(row)
+                elif not checked:
                     check_row(spec, row, sqlite=self._sqlite)
-                except BadRow as exc:
-                    self._refuse(spec, row, str(exc), reason="invalid")
-                    continue
+            except BadRow as exc:
+                self._refuse(spec, row, str(exc), reason="invalid")
+                continue
             by_table.setdefault(spec.key, (spec, []))[1].append(row)
         for table, count in self._submitted.items():
             if count != self._submitted_reported[table]:
@@ -368,7 +382,8 @@ class TickWriter:
             rows = []
             for values in batch.rows:
                 try:
-                    rows.append(decode_row(spec, values))
+                    row = decode_row(spec, values)
+                    rows.append(prepare_delta(row) if spec is DELTA else row)
                 except Exception as exc:  # one damaged row: refused, the rest of its batch goes on
                     self._refuse(spec, values, f"unreadable in the spill file: {exc!r}", reason="spill")
             self._busy = True

@@ -32,29 +32,40 @@ def setup(cursor) -> None:
         # pg_partman is not relocatable: it gets a schema of its own once, by convention `partman`.
         cursor.execute("CREATE SCHEMA IF NOT EXISTS partman")
         cursor.execute("CREATE EXTENSION pg_partman SCHEMA partman")
-    ext = schema(cursor)
-    cursor.execute("SELECT current_schema()")
-    here = cursor.fetchone()[0]
     for table in TICK_TABLES:
-        for sql in create_table_sql(table, partitioned=True):
-            cursor.execute(sql)
-        cursor.execute(
-            f"SELECT {ext}.create_parent(p_parent_table := %s, p_control := 'time', p_type := 'native', "
-            f"p_interval := %s, p_premake := %s)",
-            [f"{here}.{table}", INTERVAL, PREMAKE],
-        )
+        setup_table(cursor, table)
     apply_policies(cursor)
 
 
+def setup_table(cursor, table: str, *, columns: list[str] | None = None) -> None:
+    """One tick table as a partman parent of hourly partitions (`columns`: see create_table_sql).
+    Its retention comes with the next apply_policies."""
+    ext = schema(cursor)
+    cursor.execute("SELECT current_schema()")
+    here = cursor.fetchone()[0]
+    for sql in create_table_sql(table, partitioned=True, columns=columns):
+        cursor.execute(sql)
+    cursor.execute(
+        f"SELECT {ext}.create_parent(p_parent_table := %s, p_control := 'time', p_type := 'native', "
+        f"p_interval := %s, p_premake := %s)",
+        [f"{here}.{table}", INTERVAL, PREMAKE],
+    )
+
+
 def teardown(cursor) -> None:
+    for table in TICK_TABLES:
+        teardown_table(cursor, table)
+
+
+def teardown_table(cursor, table: str) -> None:
+    """Drop one tick table with its partitions, partman's config row and template table."""
     ext = extension_schema(cursor, "pg_partman")
     cursor.execute("SELECT current_schema()")
     here = cursor.fetchone()[0]
-    for table in TICK_TABLES:
-        if ext is not None:
-            cursor.execute(f"DELETE FROM {ext}.part_config WHERE parent_table = %s", [f"{here}.{table}"])
-            cursor.execute(f"DROP TABLE IF EXISTS {ext}.template_{here}_{table}")
-        cursor.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+    if ext is not None:
+        cursor.execute(f"DELETE FROM {ext}.part_config WHERE parent_table = %s", [f"{here}.{table}"])
+        cursor.execute(f"DROP TABLE IF EXISTS {ext}.template_{here}_{table}")
+    cursor.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
 
 
 def apply_policies(cursor) -> None:

@@ -2,6 +2,12 @@
 
 A row is a plain tuple in `Table.columns` order, built on the event loop by the recorder; checks
 here are O(1) so `submit()` can refuse a bad row at once with a clear error.
+
+A delta row is one book change: (time, instrument_id, sequence, event, bids, asks), its levels
+lists of (Decimal, Decimal) as the connector handed them over. The writer thread turns it into
+the row the targets write with `prepare_delta`: levels checked and JSON-encoded by msgspec (C, no
+Python per level), each Decimal spelled as str() spells it ("65000.1", "0E-8"), which `Decimal()`
+reads back exactly.
 """
 
 from __future__ import annotations
@@ -10,6 +16,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import chain
+
+import msgspec
 
 from books.numbers import plain
 
@@ -35,7 +44,9 @@ class Table:
     key: str  # the writer's name: trade, delta, snapshot
     db_table: str
     columns: tuple[str, ...]
-    kinds: tuple[str, ...]  # time, id, int, int?, str, side, taker, dec, dec?, levels
+    # time, id, int, int?, str, taker, dec, dec?, levels (a snapshot side), changes (a change's
+    # levels of one side: a list of (price, quantity) as submitted, JSONB_TEXT bytes once prepared)
+    kinds: tuple[str, ...]
 
     def __post_init__(self) -> None:
         assert len(self.columns) == len(self.kinds)
@@ -50,8 +61,8 @@ TRADE = Table(
 DELTA = Table(
     "delta",
     "books_bookdelta",
-    ("time", "instrument_id", "sequence", "event", "side", "price", "quantity"),
-    ("time", "id", "int?", "int", "side", "dec", "dec"),
+    ("time", "instrument_id", "sequence", "event", "bids", "asks"),
+    ("time", "id", "int?", "int", "changes", "changes"),
 )
 SNAPSHOT = Table(
     "snapshot",
@@ -106,38 +117,98 @@ def check_decimal(table: str, column: str, value, *, sqlite: bool) -> None:
         )
 
 
-_LOW = Decimal(1).scaleb(-MAX_DECIMALS)  # smallest step a stored decimal keeps
-_HIGH = Decimal(10) ** MAX_INTEGER_DIGITS
+def check_level_number(table: str, column: str, value) -> None:
+    """A price or quantity of a change's levels: JSON text keeps any finite Decimal exactly (no
+    NUMERIC(38, 18) or SQLite float limit), so finite and not negative is all it needs."""
+    if not isinstance(value, Decimal):
+        raise BadRow(table, column, f"must be a Decimal, got {type(value).__name__}")
+    if not value.is_finite():
+        raise BadRow(table, column, f"is not finite: {value}")
+    if value < 0:
+        raise BadRow(table, column, f"is negative: {value}")
 
 
-def _plain_decimal_ok(value) -> bool:
-    """The common case, decided in a few hundred nanoseconds: a finite, non-negative Decimal that
-    fits the column exactly. Anything unusual takes the full check_decimal path (and its message)."""
-    return (
-        type(value) is Decimal
-        and value.is_finite()
-        and _HIGH > value >= 0
-        and (value.as_tuple().exponent >= -MAX_DECIMALS)
-    )
+def _check_changes(table: str, column: str, levels) -> None:
+    if not isinstance(levels, (list, tuple)):
+        raise BadRow(table, column, f"must be a list of (price, quantity), got {type(levels).__name__}")
+    for i, level in enumerate(levels):
+        if not isinstance(level, (list, tuple)) or len(level) != 2:
+            raise BadRow(table, f"{column}[{i}]", f"must be a (price, quantity) pair, got {level!r:.60}")
+        check_level_number(table, f"{column}[{i}] price", level[0])
+        check_level_number(table, f"{column}[{i}] quantity", level[1])
 
 
-def delta_row_ok(row) -> bool:
-    """True when a book-delta row certainly passes check_row; False means: run check_row."""
-    if type(row) is not tuple or len(row) != 7:
-        return False
-    time, iid, seq, event, side, price, qty = row
-    return (
-        type(time) is datetime
-        and time.tzinfo is not None
-        and type(iid) is int
-        and iid > 0
-        and (seq is None or (type(seq) is int and -(2**63) <= seq < 2**63))
-        and type(event) is int
-        and -(2**63) <= event < 2**63
-        and (side == "b" or side == "a")
-        and _plain_decimal_ok(price)
-        and _plain_decimal_ok(qty)
-    )
+# jsonb's binary wire format is a version byte and the JSON text: a prepared delta row carries its
+# levels that way, so binary COPY sends them as they are (books.storage.targets).
+JSONB_VERSION = b"\x01"
+_encode = msgspec.json.encode
+_from_each = chain.from_iterable
+_SEQUENCES = frozenset({list, tuple})
+_PAIR = frozenset({2})
+_DECIMAL = frozenset({Decimal})
+# What msgspec writes for a list of pairs of finite, non-negative Decimals, but the minus sign of
+# a negative exponent ("0E-8"): a letter other than E is NaN or Infinity, '"-' a negative number.
+_NUMBER_JSON = b'[]",0123456789.E+'
+_INT64 = 2**63
+
+
+def _levels_json(levels) -> bytes | None:
+    """The JSON of a change's levels if they are certainly stored exactly; None: ask check_row.
+
+    Checks at C speed, no Python bytecode per level: a list of lists or tuples of two items each,
+    every item a Decimal, and the JSON spelling of none of them NaN, Infinity or negative."""
+    if type(levels) is not list and type(levels) is not tuple:
+        return None
+    try:
+        if not (
+            _SEQUENCES.issuperset(map(type, levels))
+            and _PAIR.issuperset(map(len, levels))
+            and _DECIMAL.issuperset(map(type, _from_each(levels)))
+        ):
+            return None
+    except TypeError:
+        return None
+    data = _encode(levels)
+    odd = data.translate(None, _NUMBER_JSON)
+    if odd and (odd.strip(b"-") or b'"-' in data):
+        return None
+    return data
+
+
+def prepare_delta(row) -> tuple:
+    """The delta row as the targets write it: bids and asks as JSONB_VERSION + JSON text.
+    Raises BadRow (check_row's message) for a row that cannot be stored exactly as it is.
+
+    The writer thread runs it on every delta row (the recorder submits them unchecked): the usual
+    row takes the fast path; anything it cannot vouch for goes through check_row, and if that
+    passes (a Decimal subclass, "-0") is spelled level by level."""
+    if type(row) is tuple and len(row) == 6:
+        time, iid, seq, event, bids, asks = row
+        if (
+            type(time) is datetime
+            and time.tzinfo is not None
+            and type(iid) is int
+            and iid > 0
+            and (seq is None or (type(seq) is int and -_INT64 <= seq < _INT64))
+            and type(event) is int
+            and -_INT64 <= event < _INT64
+        ):
+            bids_json = _levels_json(bids)
+            asks_json = _levels_json(asks)
+            if bids_json is not None and asks_json is not None:
+                return (time, iid, seq, event, JSONB_VERSION + bids_json, JSONB_VERSION + asks_json)
+    check_row(DELTA, row)
+    time, iid, seq, event, bids, asks = row
+    return (time, iid, seq, event, _spelled(bids), _spelled(asks))
+
+
+def _spelled(levels) -> bytes:
+    return JSONB_VERSION + _encode([[str(p), str(q)] for p, q in levels])
+
+
+def changes_text(value: bytes) -> str:
+    """A prepared delta column (JSONB_VERSION + JSON) as JSON text, for INSERT and SQLite."""
+    return value[1:].decode()
 
 
 def check_row(table: Table, row, *, sqlite: bool = False) -> None:
@@ -162,9 +233,6 @@ def check_row(table: Table, row, *, sqlite: bool = False) -> None:
                 raise BadRow(
                     name, column, f"must be a non-empty string of at most 64 chars, got {value!r:.60}"
                 )
-        elif kind == "side":
-            if value not in ("b", "a"):
-                raise BadRow(name, column, f"must be 'b' or 'a', got {value!r:.60}")
         elif kind == "taker":
             if value not in ("buy", "sell"):
                 raise BadRow(name, column, f"must be 'buy' or 'sell', got {value!r:.60}")
@@ -179,6 +247,8 @@ def check_row(table: Table, row, *, sqlite: bool = False) -> None:
             # every level here would cost the event loop O(depth), so the shape is enough.
             if not isinstance(value, list):
                 raise BadRow(name, column, f"must be a list of (price, quantity), got {type(value).__name__}")
+        elif kind == "changes":
+            _check_changes(name, column, value)
 
 
 def levels_json(levels) -> str:
@@ -193,7 +263,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def encode_row(table: Table, row) -> list:
-    """A JSON-safe list for the spill file: times as integer microseconds, decimals as text."""
+    """A JSON-safe list for the spill file (msgspec): times as integer microseconds, decimals as
+    text; a prepared delta's levels go in as their JSON (msgspec.Raw), not parsed again."""
     out = []
     for kind, value in zip(table.kinds, row, strict=True):
         if value is None:
@@ -203,6 +274,11 @@ def encode_row(table: Table, row) -> list:
             out.append((delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds)
         elif kind in ("dec", "dec?"):
             out.append(str(value))
+        elif kind == "changes":
+            if isinstance(value, bytes):
+                out.append(msgspec.Raw(value[1:]))
+            else:  # a row refused before it was prepared (kept for inspection)
+                out.append([[str(p), str(q)] for p, q in value])
         elif kind == "levels":
             out.append(
                 [
@@ -216,8 +292,17 @@ def encode_row(table: Table, row) -> list:
 
 
 def decode_row(table: Table, values: list) -> tuple:
+    """A spilled row as it was submitted (a delta's levels as (Decimal, Decimal): prepare_delta
+    checks and encodes it again before it is written)."""
     if table is SNAPSHOT and len(values) == len(table.kinds) - 2:
         values = [*values, None, None]  # spilled before snapshots had boundaries: they had none
+    if table is DELTA and len(values) == 7:
+        # Spilled before books.0005 (one level a row): a change of that one level.
+        time, iid, seq, event, side, price, quantity = values
+        if side not in ("b", "a"):
+            raise ValueError(f"side must be 'b' or 'a', not {side!r:.20}")
+        level = [[price, quantity]]
+        values = [time, iid, seq, event, level if side == "b" else [], level if side == "a" else []]
     out = []
     for kind, value in zip(table.kinds, values, strict=True):
         if value is None:
@@ -226,6 +311,8 @@ def decode_row(table: Table, values: list) -> tuple:
             out.append(datetime.fromtimestamp(value // 1_000_000, UTC).replace(microsecond=value % 1_000_000))
         elif kind in ("dec", "dec?"):
             out.append(Decimal(value))
+        elif kind == "changes":
+            out.append([(Decimal(p), Decimal(q)) for p, q in value])
         else:
             out.append(value)
     return tuple(out)

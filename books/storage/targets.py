@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from books.storage.tables import Table, levels_json
+from books.storage.tables import Table, changes_text, levels_json
 
 log = logging.getLogger("books.writer")
 
@@ -29,9 +29,11 @@ LEDGER_PG = (
 
 
 # Wire types of the tables that go over binary COPY (snapshots, with their JSON, use text).
-# varchar/char columns are sent as text, which their binary input accepts as is.
+# varchar/char columns are sent as text, which their binary input accepts as is. A delta's jsonb
+# levels arrive prepared in jsonb's binary format (tables.prepare_delta): sent with bytea's
+# dumper, which passes bytes through in C; the server reads them with the column's own type.
 BINARY_TYPES = {
-    "delta": ["timestamptz", "int8", "int8", "int8", "text", "numeric", "numeric"],
+    "delta": ["timestamptz", "int8", "int8", "int8", "bytea", "bytea"],
     "trade": ["timestamptz", "int8", "text", "numeric", "numeric", "text"],
 }
 
@@ -61,6 +63,9 @@ def _copy_binary(cur, into: str, table: Table, rows: list) -> None:
 
 
 def _prepare(table: Table, row) -> tuple:
+    """Parameters of a text COPY or an INSERT: JSON columns as text."""
+    if table.key == "delta":
+        return (*row[:4], changes_text(row[4]), changes_text(row[5]))
     if "levels" not in table.kinds:
         return row
     return tuple(levels_json(v) if k == "levels" else v for k, v in zip(table.kinds, row, strict=True))
@@ -247,6 +252,8 @@ class SqliteTarget:
                 out.append(ops.adapt_datetimefield_value(value))
             elif kind == "levels":
                 out.append(levels_json(value))
+            elif kind == "changes":
+                out.append(changes_text(value))
             elif kind in ("dec", "dec?"):
                 out.append(str(value))
             else:

@@ -12,8 +12,8 @@ from django.conf import settings
 
 from books.storage.pgddl import TICK_TABLES, create_table_sql
 
-# Deltas are the bulk (one row per level change): small chunks keep recent ones in memory and let
-# retention drop whole chunks; snapshots and trades are thinner.
+# Deltas are the bulk (one row per book change, many a second per instrument): small chunks keep
+# recent ones in memory and let retention drop whole chunks; snapshots and trades are thinner.
 CHUNK_INTERVAL = {
     "books_bookdelta": "1 hour",
     "books_booksnapshot": "6 hours",
@@ -38,17 +38,9 @@ def _policy_settings() -> tuple[int, int]:
 
 
 def setup_sql() -> list[str]:
-    retention_days, compress_hours = _policy_settings()
     out = ["CREATE EXTENSION IF NOT EXISTS timescaledb"]
     for table in TICK_TABLES:
-        out += create_table_sql(table, partitioned=False)
-        out += [
-            f"SELECT create_hypertable('{table}', 'time', chunk_time_interval => INTERVAL '{CHUNK_INTERVAL[table]}')",
-            f"ALTER TABLE {table} SET (timescaledb.compress, timescaledb.compress_segmentby = 'instrument_id', "
-            f"timescaledb.compress_orderby = '{ORDER_BY[table]}')",
-            f"SELECT add_compression_policy('{table}', INTERVAL '{compress_hours} hours')",
-            f"SELECT add_retention_policy('{table}', INTERVAL '{retention_days} days')",
-        ]
+        out += hypertable_sql(table)
     # first()/last() by (time) pick the opening and closing trade; volume is base quantity.
     out += [
         f"""CREATE MATERIALIZED VIEW {BARS_VIEW} WITH (timescaledb.continuous) AS
@@ -60,6 +52,21 @@ def setup_sql() -> list[str]:
         f"end_offset => INTERVAL '1 minute', schedule_interval => INTERVAL '1 minute')",
     ]
     return out
+
+
+def hypertable_sql(table: str, *, columns: list[str] | None = None) -> list[str]:
+    """One tick table as a hypertable with its compression and retention policies (`columns`: see
+    pgddl.create_table_sql). Compressed segments are one instrument's rows in (time, event) order:
+    the order book_at reads them in, and the same for per-level and per-change delta rows."""
+    retention_days, compress_hours = _policy_settings()
+    return [
+        *create_table_sql(table, partitioned=False, columns=columns),
+        f"SELECT create_hypertable('{table}', 'time', chunk_time_interval => INTERVAL '{CHUNK_INTERVAL[table]}')",
+        f"ALTER TABLE {table} SET (timescaledb.compress, timescaledb.compress_segmentby = 'instrument_id', "
+        f"timescaledb.compress_orderby = '{ORDER_BY[table]}')",
+        f"SELECT add_compression_policy('{table}', INTERVAL '{compress_hours} hours')",
+        f"SELECT add_retention_policy('{table}', INTERVAL '{retention_days} days')",
+    ]
 
 
 def teardown_sql() -> list[str]:

@@ -3,9 +3,10 @@
 An exchange book far deeper than its snapshots changes at random (levels near the top, at the
 boundary and past it, with resync reloads and repeated timestamps). A live VenueBook fed the
 snapshots (cut at a small limit: the boundary rule matters) and the diffs goes through the
-TickRecorder. The book expected after every change is computed here, independently of the
-VenueBook: the exchange's levels inside the last snapshot's boundary. book_at at random moments
-must equal the expectation of the last change at or before them.
+TickRecorder, which stores each change as one row. The book expected after every change is
+computed here, independently of the VenueBook: the exchange's levels inside the last snapshot's
+boundary. book_at at random moments must equal the expectation of the last change at or before
+them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 
+from books.models import BookDelta
 from books.orderbook import VenueBook
 from books.recorder import TickRecorder
 from books.selectors import BookNotAvailable, book_at
@@ -83,7 +85,7 @@ def _plain(d: Decimal) -> str:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_book_at_equals_the_live_book_at_random_moments(seed, instrument, spec, make_writer):
     rng = random.Random(seed)
-    writer = make_writer(batch_size=97).start()  # odd batches: one change's rows span two batches
+    writer = make_writer(batch_size=7).start()  # changes and snapshots split across many batches
     recorder = TickRecorder(writer=writer, snapshot_interval=1.0)
     book = VenueBook(venue="binance", symbol=instrument.symbol, depth=LIMIT)  # depth deletes nothing
     exchange = Exchange(rng)
@@ -92,6 +94,7 @@ def test_book_at_equals_the_live_book_at_random_moments(seed, instrument, spec, 
     history: list[tuple[float, dict]] = []
     sequence = 0
     past_boundary = 0
+    changes = 0
     for i in range(400):
         ts += rng.choice([0.0, 0.0, 0.05, 0.1, 0.3, 0.7, 1.3])  # repeats: several changes per instant
         sequence += rng.randint(1, 3)
@@ -111,6 +114,7 @@ def test_book_at_equals_the_live_book_at_random_moments(seed, instrument, spec, 
                 past_boundary += bound is not None and (price < bound if side == "b" else price > bound)
             book.apply(bids=diff["b"], asks=diff["a"], sequence=sequence, at=ts)
             recorder.book_changed(spec, book, ts=ts, bids=diff["b"], asks=diff["a"], snapshot=False)
+            changes += bool(diff["b"] or diff["a"])
         expected = exchange.known()
         assert book.to_json() == expected, (
             f"the live book differs from the exchange's known levels at step {i}"
@@ -120,6 +124,7 @@ def test_book_at_equals_the_live_book_at_random_moments(seed, instrument, spec, 
     assert max(len(state["bids"]) for _, state in history) > LIMIT, "inside the boundary, more than LIMIT"
     assert writer.flush(timeout=20), writer.stats()
     assert writer.stats()["refused"] == 0
+    assert BookDelta.objects.filter(instrument=instrument).count() == changes, "one row per change"
 
     moments = [history[rng.randrange(len(history))][0] + rng.choice([0.0, 0.01, 0.5]) for _ in range(25)]
     moments.append(history[-1][0] + 10)

@@ -32,9 +32,13 @@ def test_events_become_exact_rows(use_copy, instrument, spec, make_writer):
         asks[1] = (D("65001"), D("0.00000001"))  # SQLite: 15 significant digits at most
     book.load_snapshot(bids=bids, asks=asks, sequence=10, at=t0)
     recorder.book_changed(spec, book, ts=t0, bids=bids, asks=asks, snapshot=True)
-    change = [(D("65000.1"), D("0"))], [(D("65000.15"), D("2"))]
+    change = [(D("65000.1"), D("0E-8"))], [(D("65000.15"), D("2")), (D("65000.2"), D("1.50"))]
     book.apply(bids=change[0], asks=change[1], sequence=11, at=t0 + 0.25)
     recorder.book_changed(spec, book, ts=t0 + 0.25, bids=change[0], asks=change[1], snapshot=False)
+    # Levels are JSON text, exact on every backend (no NUMERIC or SQLite float limit): 36 digits.
+    fine = [], [(D("65002.123456789012345678901"), D("0.000000000000000000001"))]
+    book.apply(bids=fine[0], asks=fine[1], sequence=12, at=t0 + 0.5)
+    recorder.book_changed(spec, book, ts=t0 + 0.5, bids=fine[0], asks=fine[1], snapshot=False)
     recorder.book_changed(spec, book, ts=t0 + 1.5, bids=[], asks=[], snapshot=False)  # interval: snapshot
     recorder.trade(
         spec,
@@ -60,11 +64,25 @@ def test_events_become_exact_rows(use_copy, instrument, spec, make_writer):
         "sell",
     )
     assert trade.time == datetime.fromtimestamp(t0 + 0.5, UTC)
+    # One row per change (none for the change without levels), its levels in the venue's order.
     deltas = list(BookDelta.objects.filter(instrument=instrument).order_by("time", "event", "id"))
-    assert [(d.side, d.price, d.quantity, d.sequence) for d in deltas] == [
-        ("b", D("65000.1"), D("0"), 11),
-        ("a", D("65000.15"), D("2"), 11),
+    assert [(d.time, d.sequence, d.bids, d.asks) for d in deltas] == [
+        (
+            datetime.fromtimestamp(t0 + 0.25, UTC),
+            11,
+            [["65000.1", "0E-8"]],
+            [["65000.15", "2"], ["65000.2", "1.50"]],
+        ),
+        (
+            datetime.fromtimestamp(t0 + 0.5, UTC),
+            12,
+            [],
+            [["65002.123456789012345678901", "1E-21"]],
+        ),
     ]
+    assert deltas[0].levels() == [("b", *change[0][0]), ("a", *change[1][0]), ("a", *change[1][1])]
+    assert deltas[1].levels() == [("a", *fine[1][0])]
+    assert deltas[0].event < deltas[1].event
     snaps = list(BookSnapshot.objects.filter(instrument=instrument).order_by("time", "event"))
     assert len(snaps) == 2, "one at the sync, one when the interval had passed"
     assert snaps[0].bids == [["65000.1", "0.30000001"]]
@@ -76,5 +94,6 @@ def test_events_become_exact_rows(use_copy, instrument, spec, make_writer):
         D("0.1"),
     )
     assert snaps[1].bids == [] and snaps[1].asks[0] == ["65000.15", "2"] and snaps[1].best_bid is None
+    assert ["65002.123456789012345678901", "0.000000000000000000001"] in snaps[1].asks
     assert snaps[1].event > deltas[-1].event
     assert recorder.skipped_no_id == 1

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from books.models import BookDelta
 from books.orderbook import VenueBook
 from books.recorder import TickRecorder
 from books.selectors import bars, book_at
@@ -93,6 +94,27 @@ def test_migrate_from_zero_builds_hypertables_policies_and_the_bars_aggregate(ts
         "WHERE hypertable_name = 'books_bookdelta' AND segmentby_column_index = 1",
     )
     assert segment == [("instrument_id",)]
+    order = _query(
+        tsdb,
+        "SELECT attname FROM timescaledb_information.compression_settings "
+        "WHERE hypertable_name = 'books_bookdelta' AND orderby_column_index IS NOT NULL "
+        "ORDER BY orderby_column_index",
+    )
+    assert order == [("time",), ("event",), ("id",)], "compressed in the order book_at reads"
+    assert dict(
+        _query(
+            tsdb,
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'books_bookdelta'",
+        )
+    ) == {
+        "id": "bigint",
+        "time": "timestamp with time zone",
+        "instrument_id": "bigint",
+        "sequence": "bigint",
+        "event": "bigint",
+        "bids": "jsonb",
+        "asks": "jsonb",
+    }
     info = storage_info(using=tsdb)
     assert info["backend"] == "timescale" and info["tables"]["books_bookdelta"]["chunk_interval"] == "1 hour"
 
@@ -199,10 +221,19 @@ def test_compression_and_retention_policies_act_on_old_chunks(tsdb, instrument, 
     two_days = NOW - timedelta(days=2)
     forty_days = NOW - timedelta(days=40)
     rows = [
-        (two_days + timedelta(seconds=i), instrument.id, 1, i, "b", D("100") + i, D("1")) for i in range(300)
+        (
+            two_days + timedelta(seconds=i),
+            instrument.id,
+            i,
+            i,
+            [(D("100") + i, D("1")), (D("99.5"), D("0E-8"))],
+            [(D("200.000000000000000001") + i, D("0.25"))] if i % 3 else [],
+        )
+        for i in range(300)
     ]
     rows += [
-        (forty_days + timedelta(seconds=i), instrument.id, 1, i, "a", D("200"), D("2")) for i in range(50)
+        (forty_days + timedelta(seconds=i), instrument.id, None, i, [], [(D("200"), D("2"))])
+        for i in range(50)
     ]
     _write(tsdb, tmp_path, lambda w: [w.submit("delta", r) for r in rows])
     assert _query(
@@ -218,10 +249,16 @@ def test_compression_and_retention_policies_act_on_old_chunks(tsdb, instrument, 
     )
     assert all(start > NOW - timedelta(days=30) for start, _ in chunks), "the 40-day-old chunk is dropped"
     assert any(compressed for start, compressed in chunks if start < NOW - timedelta(days=1))
-    # Compressed rows still read back exactly; the dropped ones are gone.
+    # Compressed rows still read back exactly, one row per change; the dropped ones are gone.
+    stored = BookDelta.objects.using(tsdb).filter(instrument=instrument, time__lt=NOW - timedelta(days=1))
+    assert [(d.time, d.sequence, d.event, d.levels()) for d in stored.order_by("time", "event")] == [
+        (r[0], r[2], r[3], [("b", *lv) for lv in r[4]] + [("a", *lv) for lv in r[5]]) for r in rows[:300]
+    ]
     assert _query(
-        tsdb, "SELECT count(*), sum(price) FROM books_bookdelta WHERE time < %s", [NOW - timedelta(days=1)]
-    ) == [(300, sum(D("100") + i for i in range(300)))]
+        tsdb,
+        "SELECT sum((bids->0->>0)::numeric), sum(jsonb_array_length(asks)) FROM books_bookdelta WHERE time < %s",
+        [NOW - timedelta(days=1)],
+    ) == [(sum(D("100") + i for i in range(300)), 200)]
 
 
 def test_book_at_on_hypertables(tsdb, instrument, tmp_path):
@@ -254,3 +291,76 @@ def test_book_at_on_hypertables(tsdb, instrument, tmp_path):
             book_at(instrument=instrument, at=datetime.fromtimestamp(ts, UTC), using=tsdb).to_json()
             == expected
         )
+
+
+def _changes(tsdb, instrument) -> list[tuple]:
+    rows = BookDelta.objects.using(tsdb).filter(instrument=instrument).order_by("time", "event", "id")
+    return [(d.time, d.sequence, d.event, d.levels()) for d in rows]
+
+
+def test_migration_0005_regroups_level_rows_on_hypertables_and_back(tsdb, instrument):
+    """books.0005 on TimescaleDB: the stored changes go back to one row per level and forward again
+    (through compressed chunks) exactly, and the table stays a compressed hypertable with policies."""
+    at = NOW - timedelta(days=2, minutes=30)
+    level_rows = [  # as the writer stored them before 0005: the rows of one change share its event
+        (at, instrument.id, 7, 1, "b", D("100.5"), D("1")),
+        (at, instrument.id, 7, 1, "b", D("100.25"), D("0")),
+        (at, instrument.id, 7, 1, "a", D("101.000000000000000001"), D("2.5")),
+        (at, instrument.id, 7, 2, "a", D("101"), D("3")),  # the same instant, the next change
+        (at + timedelta(seconds=1), instrument.id, None, 3, "b", D("100"), D("4")),
+    ]
+    grouped = [
+        (
+            at,
+            7,
+            1,
+            [
+                ("b", D("100.5"), D("1")),
+                ("b", D("100.25"), D(0)),
+                ("a", D("101.000000000000000001"), D("2.5")),
+            ],
+        ),
+        (at, 7, 2, [("a", D("101"), D("3"))]),
+        (at + timedelta(seconds=1), None, 3, [("b", D("100"), D("4"))]),
+    ]
+    moments = [NOW - timedelta(hours=3) + timedelta(seconds=s) for s in (5, 20, 60)]
+    books = [book_at(instrument=instrument, at=m, using=tsdb).to_json() for m in moments]
+    before = _changes(tsdb, instrument)
+
+    call_command("migrate", "books", "0004_trade_unique", database=tsdb, verbosity=0)
+    stored = _query(
+        tsdb,
+        "SELECT time, sequence, event, side, price, quantity FROM books_bookdelta WHERE instrument_id = %s "
+        "ORDER BY id",
+        [instrument.id],
+    )
+    assert stored == [(t, seq, event, *level) for t, seq, event, levels in before for level in levels]
+    with connections[tsdb].cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO books_bookdelta (time, instrument_id, sequence, event, side, price, quantity) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            level_rows,
+        )
+    storage_maintain(using=tsdb, run_jobs=True)
+    assert _query(
+        tsdb,
+        "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'books_bookdelta' "
+        "AND is_compressed AND range_end <= %s",
+        [at + timedelta(hours=1)],
+    ) != [(0,)], "the migration reads compressed chunks"
+
+    call_command("migrate", "books", database=tsdb, verbosity=0)
+    connections[tsdb].__dict__.pop("_marketagg_storage_backend", None)
+    assert storage_backend(connections[tsdb]) == TIMESCALE
+    assert _changes(tsdb, instrument) == sorted(before + grouped, key=lambda c: (c[0], c[2]))
+    assert [book_at(instrument=instrument, at=m, using=tsdb).to_json() for m in moments] == books
+    assert _query(
+        tsdb,
+        "SELECT h.compression_enabled, s.attname FROM timescaledb_information.hypertables h "
+        "JOIN timescaledb_information.compression_settings s USING (hypertable_name) "
+        "WHERE hypertable_name = 'books_bookdelta' AND s.segmentby_column_index = 1",
+    ) == [(True, "instrument_id")]
+    jobs = _query(
+        tsdb, "SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name = 'books_bookdelta'"
+    )
+    assert sorted(jobs) == [("policy_compression",), ("policy_retention",)]
