@@ -23,8 +23,8 @@ from exchanges.sharding import Shard, shard_specs
 from exchanges.sinks import FeedSinks, build_feed_sinks
 from exchanges.status import StatusBoard, feed_states_clear
 from exchanges.supervisor import FeedSupervisor
-from marketagg.collector import tune_for_feeds
 from marketagg.logging import get_logger
+from marketagg.tuning import tune_feed_process
 
 log = get_logger("exchanges.feedprocess")
 
@@ -97,7 +97,7 @@ class FeedProcess:
             from prometheus_client import start_http_server
 
             start_http_server(opts.metrics_port, addr="127.0.0.1" if opts.simulate else "0.0.0.0")
-        tune_for_feeds()
+        tune_feed_process()
         log.info("feeds starting", instruments=[s.key for s in specs], simulate=opts.simulate)
         tasks = [
             asyncio.create_task(self.supervisor.run(), name="supervisor"),

@@ -89,13 +89,13 @@ def _one_pass(stream: Stream, *, sinks: str) -> dict:
     from exchanges.quarantine import Quarantine
     from exchanges.ratelimit import HostLimits
     from exchanges.types import Endpoints, NullSink
-    from marketagg.collector import tune_for_feeds
+    from marketagg.tuning import tune_feed_process
     from tests.perf.feed_sinks import attach_feed_sinks
 
     specs = _specs(stream)
-    thresholds = gc.get_threshold()
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
     sink, specs, close = attach_feed_sinks(specs) if sinks == "all" else (NullSink(), specs, lambda: None)
-    tune_for_feeds()  # the feed process's collector settings, with or without sinks
+    tune_feed_process()  # the feed process's interpreter settings, with or without sinks
     connector = BinanceConnector(
         venue="binance",
         specs=specs,
@@ -125,6 +125,7 @@ def _one_pass(stream: Stream, *, sinks: str) -> dict:
     elapsed = time.perf_counter() - started
     gc.unfreeze()  # the next benchmark starts from the interpreter's defaults again
     gc.set_threshold(*thresholds)
+    sys.setswitchinterval(interval)
     assert connector.stats.gaps == 0 and connector.stats.malformed == 0, connector.stats.as_dict()
     n = len(frames)
     return {"messages": n, "seconds": elapsed, "per_second": n / elapsed, "us_per_message": elapsed / n * 1e6}
