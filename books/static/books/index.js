@@ -4,6 +4,7 @@
   const rows = {};
   document.querySelectorAll("tr.inst").forEach(function (tr) { rows[tr.dataset.key] = tr; });
   const last = {};  // key -> {messages, at}: for messages per second
+  const told = {};  // key -> time of the last state event; a picture row saved before it is older news
   const warning = document.getElementById("feed-warning");
   const STATES = ["live", "stale", "syncing", "resyncing", "connecting", "backoff", "down", "invalid", "silent", "disabled", "unknown"];
 
@@ -30,12 +31,15 @@
     (msg.instruments || []).forEach(function (r) {
       const key = r.venue + ":" + r.symbol, tr = rows[key];
       if (!tr) return;
-      setState(tr, r.state, r.reason || (r.state === "live" ? "" : tr.querySelector(".c-reason").textContent));
+      const updated = r.updated_at ? Date.parse(r.updated_at) / 1000 : 0;
+      // The rows are saved every 2 s: a state event that came after this one was saved is truer.
+      if (!(told[key] > updated)) {
+        setState(tr, r.state, r.reason || (r.state === "live" ? "" : tr.querySelector(".c-reason").textContent));
+      }
       if (!r.updated_at) {  // listed but never reported: nothing to count yet
         ["c-age", "c-rate", "c-resyncs", "c-reconnects", "c-bid", "c-ask"].forEach(function (c) { tr.querySelector("." + c).textContent = "–"; });
         return;
       }
-      const updated = Date.parse(r.updated_at) / 1000;
       newest = Math.max(newest, updated);
       const age = (r.age || 0) + Math.max(0, now - updated);
       tr.querySelector(".c-age").textContent = fmtAge(age);
@@ -69,8 +73,10 @@
   }
 
   function state(msg) {
-    const tr = rows[msg.venue + ":" + msg.symbol];
-    if (tr) setState(tr, msg.state, msg.reason);
+    const key = msg.venue + ":" + msg.symbol, tr = rows[key];
+    if (!tr) return;
+    told[key] = msg.ts;
+    setState(tr, msg.state, msg.reason);
   }
 
   LiveSocket("/ws/status/", {
