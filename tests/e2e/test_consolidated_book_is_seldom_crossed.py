@@ -1,0 +1,34 @@
+"""On the demo's BTC-USDT page the venues agree: the consolidated book is crossed (the red arbitrage
+banner) only now and then, briefly, as on real markets, not for most of the updates."""
+
+from playwright.sync_api import expect
+
+UPDATES = 80  # 8 s or more at the page's 10 updates a second
+
+COUNT_CROSSED = """() => {
+  window.updates = 0; window.crossed = 0;
+  document.addEventListener("book:update", e => {
+    window.updates += 1;
+    if (e.detail.crossed) window.crossed += 1;
+  });
+}"""
+
+
+def test_consolidated_book_is_seldom_crossed(page, site):
+    page.goto(f"{site.url}/book/BTC-USDT/")
+    expect(page.locator("#bids tr")).to_have_count(25)
+    for key in (
+        "binance:BTCUSDT",
+        "binance-usdm:BTCUSDT",
+        "binance-coinm:BTCUSD_PERP",
+        "deribit:BTC-PERPETUAL",
+    ):
+        expect(page.locator(f'.venue-badge[data-key="{key}"]')).to_have_class(
+            "badge venue-badge state-live in"
+        )
+    page.evaluate(COUNT_CROSSED)
+    page.wait_for_function(f"() => window.updates >= {UPDATES}", timeout=30_000)
+    updates, crossed = page.evaluate("[window.updates, window.crossed]")
+    assert crossed <= 0.2 * updates, f"crossed in {crossed} of {updates} updates"
+    # The mid the page shows sits between the venues' quotes, all within a few dollars.
+    expect(page.locator('#metrics dd[data-metric="mid"]')).not_to_have_text("–")
