@@ -23,9 +23,12 @@ TICKS = 3000
 
 
 def tops(sim: Simulator, venues) -> list[tuple[Decimal, Decimal]]:
+    """Each venue's best bid and ask; every venue book on its own stays uncrossed and sized."""
     out = []
     for venue, symbol in venues:
-        (bid, _), (ask, _) = sim.market.walk(venue, symbol).best()
+        walk = sim.market.walk(venue, symbol)
+        (bid, _), (ask, _) = walk.best()
+        assert bid < ask and 50 <= len(walk.bids) <= 300 and 50 <= len(walk.asks) <= 300, venue
         out.append((bid, ask))
     return out
 
