@@ -74,6 +74,36 @@ class FairPrice:
         self.price *= math.exp(self.rng.gauss(0.0, self.step))
 
 
+# A venue's own offset from the fair price, in bps: now and then (this chance per event) a venue
+# leads or lags the market by a normal kick of this size, which fades by this share each event.
+# Rare and brief, as on real venues: a steady offset of even a cent would keep spot books of a
+# one-cent tick crossed with the others all the time.
+OFFSET_KICK_CHANCE = 0.001
+OFFSET_KICK_BPS = 0.2
+OFFSET_FADE = 0.5
+
+
+class VenuePrice:
+    """Where one venue's book is centred: its coin's fair price, with an offset of its own that
+    moves once per event of that venue (its own random source: the seed and the instrument)."""
+
+    def __init__(self, fair: FairPrice, *, seed: object, key: str) -> None:
+        self.fair = fair
+        self.offset_bps = 0.0
+        self.rng = random.Random(f"offset:{seed}:{key}")
+
+    @property
+    def price(self) -> float:
+        return self.fair.price * (1.0 + self.offset_bps * 1e-4)
+
+    def next(self) -> float:
+        """The price for the venue's next event."""
+        self.offset_bps *= 1.0 - OFFSET_FADE
+        if self.rng.random() < OFFSET_KICK_CHANCE:
+            self.offset_bps += self.rng.gauss(0.0, OFFSET_KICK_BPS)
+        return self.price
+
+
 def coin_of(instrument: SimInstrument) -> str:
     """The market an instrument trades in: its base against USD (any dollar) or its own quote."""
     quote = "USD" if instrument.quote in USD_LIKE else instrument.quote
@@ -97,7 +127,7 @@ class Market:
                 min_levels=options.min_levels,
                 max_levels=options.max_levels,
                 max_changes=options.max_changes,
-                anchor=self.fair[coin_of(inst)],
+                anchor=VenuePrice(self.fair[coin_of(inst)], seed=seed, key=inst.key),
             )
             for key, inst in self.instruments.items()
         }

@@ -6,8 +6,8 @@ book model, independent of the feed's VenueBook that tests check against it). Th
 the seed and the instrument only: two simulators with the same seed produce the same books after
 the same number of steps, whatever their clocks or faults do.
 
-A walk given an `anchor` (the coin's fair price, moved by the market) keeps its touch around that
-price plus a small offset of its own: its best bid below, its best ask above. A bid the price
+A walk given an `anchor` (its coin's fair price with a small offset of the venue's own, see
+market.py) keeps its touch around that price: its best bid below, its best ask above. A bid the price
 falls through is hit, an ask it rises through is lifted, and the other side quotes again near it.
 So the venues of one coin agree to within their spreads, and a cross-venue crossing lasts only
 until the next event or two, as on real markets.
@@ -29,17 +29,13 @@ from exchanges.simulator.truth_book import TruthBook
 
 Entry = tuple[Decimal, Decimal, str]  # price, absolute quantity (0 = removed), Deribit action
 
-# A venue's own offset from the fair price, in bps: now and then (this chance per event) a venue
-# leads or lags the market by a normal kick of this size, which fades by this share each event.
-# Rare and brief, as on real venues: a steady offset of even a cent would keep spot books of a
-# one-cent tick crossed with the others all the time.
-OFFSET_KICK_CHANCE = 0.001
-OFFSET_KICK_BPS = 0.2
-OFFSET_FADE = 0.5
-
 
 class Anchor(Protocol):
-    price: float  # the coin's fair price now, in the quote currency
+    """Where a venue's book is centred (market.VenuePrice): `price` now, `next()` for an event."""
+
+    price: float
+
+    def next(self) -> float: ...
 
 
 @dataclass
@@ -95,8 +91,6 @@ class BookWalk:
     ) -> None:
         self.instrument = instrument
         self.anchor = anchor
-        self.offset_bps = 0.0  # this venue's own small offset from the anchor
-        self.offset_rng = random.Random(f"offset:{seed}:{instrument.key}")
         self._target: float | None = None  # this event's target, in ticks (None: no anchor)
         self._tick_size = float(instrument.tick)
         self.rng = random.Random(f"walk:{seed}:{instrument.key}")
@@ -222,21 +216,12 @@ class BookWalk:
             top_changed=after_top != before_top,
         )
 
-    def target(self) -> float:
-        """Where this venue's touch is centred, in ticks: the fair price with this venue's own
-        offset, moved once per event."""
-        rng = self.offset_rng
-        self.offset_bps *= 1.0 - OFFSET_FADE
-        if rng.random() < OFFSET_KICK_CHANCE:
-            self.offset_bps += rng.gauss(0.0, OFFSET_KICK_BPS)
-        return self.anchor.price * (1.0 + self.offset_bps * 1e-4) / self._tick_size
-
     def _follow(self, touched) -> int:
         """Keep the best bid below the target and the best ask above it. When the price has moved
         through one side, that side's levels go from the top (they are hit) and the other side
         quotes again just beyond the target. At most `max_changes` changes: a long way (a venue
         stalled while the price moved) is made up over a few events."""
-        target = self._target = self.target()
+        target = self._target = self.anchor.next() / self._tick_size
         budget = self.max_changes
         changes = 0
         best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
