@@ -10,7 +10,8 @@ A walk given an `anchor` (its coin's fair price with a small offset of the venue
 market.py) keeps its touch around that price: its best bid below, its best ask above. A bid the price
 falls through is hit, an ask it rises through is lifted, and the other side quotes again near it.
 So the venues of one coin agree to within their spreads, and a cross-venue crossing lasts only
-until the next event or two, as on real markets.
+until the next event or two, as on real markets. Its books then also depend on that price, which
+the seed and the market's ticks decide: same seed, same ticks, same books still.
 """
 
 from __future__ import annotations
