@@ -12,6 +12,7 @@ from books.models import BookDelta, BookSnapshot, Trade
 from books.numbers import plain
 from books.orderbook import VenueBook
 from books.recorder import TickRecorder
+from books.selectors import LevelChange, deltas_in_range, level_changes_in_range
 from exchanges.types import InstrumentSpec, TradeEvent
 
 pytestmark = [pytest.mark.backends, pytest.mark.django_db(transaction=True)]
@@ -83,6 +84,14 @@ def test_events_become_exact_rows(use_copy, instrument, spec, make_writer):
     assert deltas[0].levels() == [("b", *change[0][0]), ("a", *change[1][0]), ("a", *change[1][1])]
     assert deltas[1].levels() == [("a", *fine[1][0])]
     assert deltas[0].event < deltas[1].event
+    # The per-level view of the same rows, and the range bounds [start, end).
+    start, end = datetime.fromtimestamp(t0, UTC), datetime.fromtimestamp(t0 + 0.5, UTC)
+    assert list(deltas_in_range(instrument=instrument, start=start, end=end)) == deltas[:1]
+    assert list(level_changes_in_range(instrument=instrument, start=start, end=end + timedelta(1))) == [
+        LevelChange(d.time, d.event, d.sequence, side, price, qty)
+        for d in deltas
+        for side, price, qty in d.levels()
+    ]
     snaps = list(BookSnapshot.objects.filter(instrument=instrument).order_by("time", "event"))
     assert len(snaps) == 2, "one at the sync, one when the interval had passed"
     assert snaps[0].bids == [["65000.1", "0.30000001"]]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from books.models import BookSnapshot, Trade
+from books.models import BookDelta, BookSnapshot, Trade
 
 pytestmark = [pytest.mark.backends, pytest.mark.django_db]
 
@@ -34,3 +34,13 @@ def test_ticks_are_listed_by_instrument_and_read_only(admin_client, instrument):
     detail = admin_client.get(f"/admin/books/booksnapshot/{snap.pk}/change/")
     assert detail.status_code == 200 and "[&#x27;1&#x27;, &#x27;2&#x27;]" in detail.content.decode()
     assert Trade.objects.filter(pk=trade.pk).exists()
+    change = BookDelta.objects.create(
+        time=at, instrument=instrument, event=2, bids=[["1.5", "0"]], asks=[["2", "3"], ["2.5", "1"]]
+    )
+    listed = admin_client.get(f"/admin/books/bookdelta/?instrument__id__exact={instrument.id}")
+    assert listed.status_code == 200 and "1 bids, 2 asks" in listed.content.decode()
+    detail = admin_client.get(f"/admin/books/bookdelta/{change.pk}/change/").content.decode()
+    assert "[&#x27;2.5&#x27;, &#x27;1&#x27;]" in detail
+    assert (
+        admin_client.post(f"/admin/books/bookdelta/{change.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
