@@ -1,7 +1,8 @@
-"""Storage benchmarks (`make bench`; never part of pytest): ingest through the writer, the 1-minute
-trade rollup, 1-minute bars of the last hour (from the rollup), and book_at, on a PostgreSQL
-database of their own (marketagg_storage_bench), built with the project's migrations (so pg_partman
-or TimescaleDB, whichever the server has) and seeded with generate_series SQL. Each function returns a dict of measurements.
+"""Storage benchmarks (`make bench`; never part of pytest): ingest of book changes (one row each)
+through the writer, the 1-minute trade rollup, 1-minute bars of the last hour (from the rollup),
+and book_at, on a PostgreSQL database of their own (marketagg_storage_bench), built with the
+project's migrations (so pg_partman or TimescaleDB, whichever the server has) and seeded with
+generate_series SQL. Each function returns a dict of measurements.
 
     from tests.perf import bench_storage
     with bench_storage.bench_database() as alias:
@@ -93,12 +94,18 @@ def _make_partitions(cursor, *, start: datetime, end: datetime) -> None:
         partman.ensure_partitions(cursor, table=table, hours=hours)
 
 
+CHANGE_LEVELS = 20  # levels of a stored book change here: the 20-level diffs of the feed benchmark
+CHANGE_EVERY_MS = 200  # a change of 20 levels every 200 ms: 100 level updates a second, as trades
+
+
 def seed(*, using: str = "bench", rows: int = FULL_ROWS) -> dict:
-    """`rows` trades and `rows` deltas ending now (10 ms apart), and a 100-level snapshot every
-    second of the last two hours. Returns rows and seconds taken."""
+    """`rows` trades ending now (10 ms apart), as many level updates in book changes of 20 levels
+    (`rows` / 20 changes, 200 ms apart), and a 100-level snapshot every second of the last two
+    hours. Returns rows and seconds taken."""
     inst = _instrument(using)
     now = datetime.now(UTC)
     start = now - timedelta(milliseconds=10 * rows)
+    changes = rows // CHANGE_LEVELS
     t0 = time.perf_counter()
     with connections[using].cursor() as cursor:
         _make_partitions(cursor, start=start, end=now)
@@ -109,13 +116,17 @@ def seed(*, using: str = "bench", rows: int = FULL_ROWS) -> dict:
             "FROM generate_series(1, %s) g",
             [now, inst.id, rows],
         )
+        # Events step 20 per change, 100 per second: the snapshots' events below fit between them.
+        side = (
+            "(SELECT jsonb_agg(jsonb_build_array(({base} {sign} ((g + k) %% 100) * 0.1)::text, "
+            "((g + k) %% 7 * 0.5)::text) ORDER BY k) FROM generate_series(0, 9) k)"
+        )
         cursor.execute(
-            "INSERT INTO books_bookdelta (time, instrument_id, sequence, event, side, price, quantity) "
-            "SELECT %s - g * INTERVAL '10 milliseconds', %s, %s - g, %s - g, "
-            "CASE WHEN g %% 2 = 0 THEN 'b' ELSE 'a' END, "
-            "CASE WHEN g %% 2 = 0 THEN 64990 - (g %% 100) * 0.1 ELSE 65010 + (g %% 100) * 0.1 END, "
-            "(g %% 7) * 0.5 FROM generate_series(1, %s) g",
-            [now, inst.id, rows + 1, rows + 1, rows],
+            "INSERT INTO books_bookdelta (time, instrument_id, sequence, event, bids, asks) "
+            f"SELECT %s - g * INTERVAL '{CHANGE_EVERY_MS} milliseconds', %s, %s - g * 20, %s - g * 20, "
+            f"{side.format(base=64990, sign='-')}, {side.format(base=65010, sign='+')} "
+            "FROM generate_series(1, %s) g",
+            [now, inst.id, rows + 1, rows + 1, changes],
         )
         snapshots = min(7200, rows // 100)
         cursor.execute(
@@ -128,17 +139,37 @@ def seed(*, using: str = "bench", rows: int = FULL_ROWS) -> dict:
             [now, inst.id, rows + 1, rows + 1, snapshots],
         )
         cursor.execute("ANALYZE books_trade; ANALYZE books_bookdelta; ANALYZE books_booksnapshot")
-    return {"rows": rows, "seconds": time.perf_counter() - t0}
+    return {"rows": rows, "changes": changes, "seconds": time.perf_counter() - t0}
+
+
+def _changes(count: int) -> list[tuple[list, list]]:
+    """`count` distinct (bids, asks) of CHANGE_LEVELS levels, as a connector hands them over."""
+    out = []
+    half = CHANGE_LEVELS // 2
+    for n in range(count):
+        bids = [
+            (Decimal(6_499_000 - (n + k) % 300).scaleb(-2), Decimal((n * 7 + k) % 9).scaleb(-3))
+            for k in range(half)
+        ]
+        asks = [
+            (Decimal(6_501_000 + (n + k) % 300).scaleb(-2), Decimal((n * 5 + k) % 11).scaleb(-8))
+            for k in range(half)
+        ]
+        out.append((bids, asks))
+    return out
 
 
 def ingest(*, using: str = "bench", rows: int = 200_000) -> dict:
-    """Delta rows per second through TickWriter (submit from this thread, COPY in its own)."""
+    """Book-change rows (CHANGE_LEVELS levels each) per second through TickWriter, submitted from
+    this thread as the recorder submits them (unchecked), checked, encoded and COPYed in its own."""
     from books.writer import TickWriter
 
     inst = _instrument(using)
     now = datetime.now(UTC)
-    price, qty = Decimal("65000.12"), Decimal("0.5")
-    made = [(now - timedelta(microseconds=rows - i), inst.id, i, i, "b", price, qty) for i in range(rows)]
+    pool = _changes(1000)
+    made = [
+        (now - timedelta(microseconds=rows - i), inst.id, i, i, *pool[i % len(pool)]) for i in range(rows)
+    ]
     with tempfile.TemporaryDirectory() as spill:
         writer = TickWriter(using=using, spill_dir=spill, name="bench", queue_size=rows + 1).start()
         # Sustained, not a burst: the producer keeps a few batches queued, as a steady feed would.
@@ -152,7 +183,7 @@ def ingest(*, using: str = "bench", rows: int = 200_000) -> dict:
                 time.sleep(0.0005)
             s0 = time.perf_counter()
             for row in made[start : start + 1000]:
-                writer.submit("delta", row, check=False)  # as the feed's recorder submits deltas
+                writer.submit("delta", row, check=False)  # as the feed's recorder submits changes
             submitted += time.perf_counter() - s0
         ok = writer.flush(timeout=600)
         elapsed = time.perf_counter() - t0
@@ -161,8 +192,9 @@ def ingest(*, using: str = "bench", rows: int = 200_000) -> dict:
     return {
         "rows": rows,
         "per_second": rows / elapsed,
+        "levels_per_second": rows * CHANGE_LEVELS / elapsed,
         "submit_us": submitted / rows * 1e6,
-        "complete": ok and stats["written"] == rows and stats["spilled"] == 0,
+        "complete": ok and stats["written"] == rows and stats["spilled"] == 0 and stats["refused"] == 0,
     }
 
 
@@ -217,43 +249,23 @@ def bars_last_hour(*, using: str = "bench") -> dict:
 
 
 def book_at_time(*, using: str = "bench") -> dict:
-    """book_at a moment half a second after a snapshot, 100 levels a side (median ms of 5)."""
+    """book_at half a second after the snapshot of 30 minutes ago (100 levels a side), so it reads
+    that snapshot and the changes of the half second after it (median ms of 5)."""
+    from books.models import BookDelta, BookSnapshot
     from books.selectors import book_at
 
     inst = _instrument(using)
-    at = datetime.now(UTC) - timedelta(minutes=30, milliseconds=500)
+    snap = (
+        BookSnapshot.objects.using(using)
+        .filter(instrument=inst, time__lte=datetime.now(UTC) - timedelta(minutes=30))
+        .order_by("-time")
+        .first()
+    )
+    at = snap.time + timedelta(milliseconds=500)
     book = []
     ms = _timed(lambda: book.append(book_at(instrument=inst, at=at, using=using)))
-    return {"ms": ms, "levels": len(book[-1].bids) + len(book[-1].asks)}
-
-
-def table_rows(*, quick: bool = False) -> list[tuple[str, str, str]]:
-    """Rows of `make bench`'s table."""
-    rows = QUICK_ROWS if quick else FULL_ROWS
-    with bench_database() as alias:
-        ing = ingest(using=alias, rows=20_000 if quick else 500_000)
-        seeded = seed(using=alias, rows=rows)
-        r = roll_up(using=alias)
-        b = bars_last_hour(using=alias)
-        a = book_at_time(using=alias)
-    return [
-        (
-            "tick writer ingest into PostgreSQL (book deltas as the recorder submits them, COPY, 1 writer thread)",
-            f"{ing['per_second']:,.0f} rows/s (submit {ing['submit_us']:.1f} µs/row)",
-            "≥ 200,000 rows/s",
-        ),
-        (
-            f"rollup of {r['trades']:,} trades into 1-minute bars (first run, {r['minutes']:,} minutes)",
-            f"{r['seconds']:.1f} s ({r['trades'] / r['seconds']:,.0f} trades/s)",
-            "runs every 30 s",
-        ),
-        (
-            f"1-minute bars of the last hour, one instrument, over {seeded['rows']:,} stored trades",
-            f"{b['ms']:.1f} ms ({b['bars']} bars)",
-            "< 50 ms",
-        ),
-        ("book_at (snapshot + ~50 deltas, 200 levels)", f"{a['ms']:.1f} ms", "< 100 ms"),
-    ]
+    changes = BookDelta.objects.using(using).filter(instrument=inst, time__gt=snap.time, time__lte=at).count()
+    return {"ms": ms, "levels": len(book[-1].bids) + len(book[-1].asks), "changes": changes}
 
 
 @contextlib.contextmanager
@@ -285,15 +297,23 @@ def results(*, quick: bool = False) -> list:
     return [
         Result(
             "storage_rows_per_s_postgres",
-            "tick writer into PostgreSQL (book deltas, COPY, 1 writer thread)",
+            f"tick writer into PostgreSQL: book changes of {CHANGE_LEVELS} levels, one row each "
+            "(COPY, 1 writer thread)",
             ing["per_second"],
             "rows/s",
             "≥ 200,000 rows/s",
             ing["per_second"] >= 200_000 and ing["complete"],
+            f"{ing['per_second']:,.0f} rows/s (submit {ing['submit_us']:.2f} µs/row)",
+        ),
+        Result(
+            "storage_levels_per_s_postgres",
+            f"the same in level updates ({CHANGE_LEVELS} levels a row × rows/s)",
+            ing["levels_per_second"],
+            "levels/s",
         ),
         Result(
             "storage_rows_per_s_sqlite",
-            "tick writer into SQLite (the embedded default)",
+            f"tick writer into SQLite (the embedded default): book changes of {CHANGE_LEVELS} levels",
             lite["per_second"],
             "rows/s",
         ),
@@ -313,7 +333,8 @@ def results(*, quick: bool = False) -> list:
         ),
         Result(
             "book_at_ms",
-            "book_at (snapshot + ~50 deltas, 200 levels)",
+            f"book_at (a 200-level snapshot + {a['changes']} stored changes of {CHANGE_LEVELS} levels "
+            f"after it, over {seeded['changes']:,} changes)",
             a["ms"],
             "ms",
             "< 100 ms",
