@@ -4,8 +4,7 @@ Use:
     writer = TickWriter()            # settings: MARKETAGG WRITER_QUEUE_SIZE, WRITER_BATCH_SIZE, ...
     writer.start()                   # its own thread and database connection
     writer.submit("delta", row)      # from the event loop: O(1), never blocks; row layout in
-                                     # books/storage/tables.py (TRADE, DELTA, SNAPSHOT columns);
-                                     # a delta row is one book change, its levels as lists
+                                     # books/storage/tables.py (TRADE, DELTA: a book change, SNAPSHOT)
     writer.flush(timeout=5)          # True once everything submitted is in the database
     writer.stop()                    # drains to the database, or to the spill file if it is down
 
@@ -46,16 +45,7 @@ from django.conf import settings
 
 from books.storage import writer_metrics as metrics
 from books.storage.spill import CorruptRecord, SpillFile, claim_spill_path, keep_refused
-from books.storage.tables import (
-    DELTA,
-    TABLES,
-    BadRow,
-    Table,
-    check_row,
-    decode_row,
-    encode_row,
-    prepare_delta,
-)
+from books.storage.tables import DELTA, TABLES, BadRow, Table, check_row, decode_row, encode_delta, encode_row
 from books.storage.targets import PostgresTarget, SqliteTarget, TargetDown, postgres_conninfo
 
 log = logging.getLogger("books.writer")
@@ -117,8 +107,7 @@ class TickWriter:
         `check=False` moves the check to the writer thread (a bad row is then refused there: counted
         and kept in the `<name>.refused.jsonl` file), for hot paths whose values are already checked
         where they entered (the recorder's deltas: connectors parse with books.numbers.to_decimal).
-        A delta row holds references to the change's level lists, encoded in the writer thread:
-        the caller must not change them afterwards."""
+        A delta row's level lists are encoded in the writer thread: never change them afterwards."""
         spec = TABLES.get(table)
         if spec is None:
             raise BadRow(str(table), "table", "is not one of trade, delta, snapshot")
@@ -266,10 +255,8 @@ class TickWriter:
         for _ in range(min(len(queue), self.batch_size)):
             spec, row, checked = queue.popleft()
             try:
-                if spec is DELTA:
-                    # Book changes, by far the most rows: checked (at C speed where it can be) and
-                    # their levels JSON-encoded here, once, off the event loop.
-                    row = prepare_delta(row)
+                if spec is DELTA:  # book changes, most rows: checked and encoded here, off the loop
+                    row = encode_delta(row)
                 elif not checked:
                     check_row(spec, row, sqlite=self._sqlite)
             except BadRow as exc:
@@ -383,7 +370,7 @@ class TickWriter:
             for values in batch.rows:
                 try:
                     row = decode_row(spec, values)
-                    rows.append(prepare_delta(row) if spec is DELTA else row)
+                    rows.append(encode_delta(row) if spec is DELTA else row)
                 except Exception as exc:  # one damaged row: refused, the rest of its batch goes on
                     self._refuse(spec, values, f"unreadable in the spill file: {exc!r}", reason="spill")
             self._busy = True

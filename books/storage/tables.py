@@ -5,7 +5,7 @@ here are O(1) so `submit()` can refuse a bad row at once with a clear error.
 
 A delta row is one book change: (time, instrument_id, sequence, event, bids, asks), its levels
 lists of (Decimal, Decimal) as the connector handed them over. The writer thread turns it into
-the row the targets write with `prepare_delta`: levels checked and JSON-encoded by msgspec (C, no
+the row the targets write with `encode_delta`: levels checked and JSON-encoded by msgspec (C, no
 Python per level), each Decimal spelled as str() spells it ("65000.1", "0E-8"), which `Decimal()`
 reads back exactly.
 """
@@ -45,7 +45,7 @@ class Table:
     db_table: str
     columns: tuple[str, ...]
     # time, id, int, int?, str, taker, dec, dec?, levels (a snapshot side), changes (a change's
-    # levels of one side: a list of (price, quantity) as submitted, JSONB_TEXT bytes once prepared)
+    # levels of one side: a list of (price, quantity) as submitted, JSONB_VERSION + JSON once encoded)
     kinds: tuple[str, ...]
 
     def __post_init__(self) -> None:
@@ -138,7 +138,7 @@ def _check_changes(table: str, column: str, levels) -> None:
         check_level_number(table, f"{column}[{i}] quantity", level[1])
 
 
-# jsonb's binary wire format is a version byte and the JSON text: a prepared delta row carries its
+# jsonb's binary wire format is a version byte and the JSON text: an encoded delta row carries its
 # levels that way, so binary COPY sends them as they are (books.storage.targets).
 JSONB_VERSION = b"\x01"
 _encode = msgspec.json.encode
@@ -175,7 +175,7 @@ def _levels_json(levels) -> bytes | None:
     return data
 
 
-def prepare_delta(row) -> tuple:
+def encode_delta(row) -> tuple:
     """The delta row as the targets write it: bids and asks as JSONB_VERSION + JSON text.
     Raises BadRow (check_row's message) for a row that cannot be stored exactly as it is.
 
@@ -207,7 +207,7 @@ def _spelled(levels) -> bytes:
 
 
 def changes_text(value: bytes) -> str:
-    """A prepared delta column (JSONB_VERSION + JSON) as JSON text, for INSERT and SQLite."""
+    """An encoded delta column (JSONB_VERSION + JSON) as JSON text, for INSERT and SQLite."""
     return value[1:].decode()
 
 
@@ -264,7 +264,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def encode_row(table: Table, row) -> list:
     """A JSON-safe list for the spill file (msgspec): times as integer microseconds, decimals as
-    text; a prepared delta's levels go in as their JSON (msgspec.Raw), not parsed again."""
+    text; an encoded delta's levels go in as their JSON (msgspec.Raw), not parsed again."""
     out = []
     for kind, value in zip(table.kinds, row, strict=True):
         if value is None:
@@ -277,7 +277,7 @@ def encode_row(table: Table, row) -> list:
         elif kind == "changes":
             if isinstance(value, bytes):
                 out.append(msgspec.Raw(value[1:]))
-            else:  # a row refused before it was prepared (kept for inspection)
+            else:  # a row refused before it was encoded (kept for inspection)
                 out.append([[str(p), str(q)] for p, q in value])
         elif kind == "levels":
             out.append(
@@ -292,7 +292,7 @@ def encode_row(table: Table, row) -> list:
 
 
 def decode_row(table: Table, values: list) -> tuple:
-    """A spilled row as it was submitted (a delta's levels as (Decimal, Decimal): prepare_delta
+    """A spilled row as it was submitted (a delta's levels as (Decimal, Decimal): encode_delta
     checks and encodes it again before it is written)."""
     if table is SNAPSHOT and len(values) == len(table.kinds) - 2:
         values = [*values, None, None]  # spilled before snapshots had boundaries: they had none

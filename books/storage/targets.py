@@ -30,7 +30,7 @@ LEDGER_PG = (
 
 # Wire types of the tables that go over binary COPY (snapshots, with their JSON, use text).
 # varchar/char columns are sent as text, which their binary input accepts as is. A delta's jsonb
-# levels arrive prepared in jsonb's binary format (tables.prepare_delta): sent with bytea's
+# levels arrive encoded in jsonb's binary format (tables.encode_delta): sent with bytea's
 # dumper, which passes bytes through in C; the server reads them with the column's own type.
 BINARY_TYPES = {
     "delta": ["timestamptz", "int8", "int8", "int8", "bytea", "bytea"],
