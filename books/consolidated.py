@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from operator import itemgetter
 
@@ -35,9 +34,10 @@ from books.consolidated_levels import (
     resolved,
     take,
 )
-from books.conversion import ConversionError, Converter, converter_for, pair_of, quote_of
+from books.consolidated_members import Member, member_for
+from books.conversion import pair_of
 from books.numbers import ZERO, plain
-from books.orderbook import BookState, VenueBook
+from books.orderbook import BookState
 from exchanges.types import InstrumentSpec, StateEvent, TradeEvent
 
 LIVE = BookState.LIVE.value
@@ -48,49 +48,6 @@ SETTLE_EVERY = 512
 _price = itemgetter(0)
 
 LevelRow = tuple[Decimal, Decimal, dict[str, Decimal]]
-
-
-@dataclass(slots=True, eq=False)
-class Member:
-    """One venue instrument of a consolidated book, and whether it is in it now."""
-
-    key: str
-    venue: str
-    symbol: str
-    quote: str
-    kind: str
-    state: str = "connecting"
-    reason: str = ""
-    included: bool = False
-    spec: InstrumentSpec | None = field(default=None, repr=False)
-    converter: Converter | None = field(default=None, repr=False)
-    book: VenueBook | None = field(default=None, repr=False)  # the venue book, to put back on return
-    # The member's contribution in venue units (empty while out): price -> venue quantity.
-    bids: dict[Decimal, Decimal] = field(default_factory=dict, repr=False)
-    asks: dict[Decimal, Decimal] = field(default_factory=dict, repr=False)
-
-    def as_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "venue": self.venue,
-            "symbol": self.symbol,
-            "quote": self.quote,
-            "kind": self.kind,
-            "state": self.state,
-            "reason": self.reason,
-            "included": self.included,
-        }
-
-
-def member_for(spec: InstrumentSpec) -> Member:
-    member = Member(
-        key=spec.key, venue=spec.venue, symbol=spec.symbol, quote=quote_of(spec), kind=spec.kind, spec=spec
-    )
-    try:
-        member.converter = converter_for(spec)
-    except ConversionError as exc:
-        member.state, member.reason = "invalid", str(exc)
-    return member
 
 
 class ConsolidatedBook:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from books.numbers import ZERO, plain
 
 if TYPE_CHECKING:
-    from books.consolidated import Member
+    from books.consolidated_members import Member
 
 # Sums of 28-digit quantities spanning ~35 decimal places stay exact under 60 digits.
 SUMS = Context(prec=60)
