@@ -95,12 +95,7 @@ def register_table(table: Table) -> Table:
 
 
 def check_decimal(table: str, column: str, value, *, sqlite: bool) -> None:
-    if not isinstance(value, Decimal):
-        raise BadRow(table, column, f"must be a Decimal, got {type(value).__name__}")
-    if not value.is_finite():
-        raise BadRow(table, column, f"is not finite: {value}")
-    if value < 0:
-        raise BadRow(table, column, f"is negative: {value}")
+    check_level_number(table, column, value)
     if value.as_tuple().exponent < -MAX_DECIMALS:
         # 1.50000000000000000000 is fine (trailing zeros); 0.0000000000000000001 is not.
         value = value.normalize()

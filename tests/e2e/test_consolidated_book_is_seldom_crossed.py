@@ -3,6 +3,8 @@ banner) only now and then, briefly, as on real markets, not for most of the upda
 
 from playwright.sync_api import expect
 
+from tests.e2e.pages import expect_members_live
+
 UPDATES = 80  # 8 s or more at the page's 10 updates a second
 
 COUNT_CROSSED = """() => {
@@ -17,15 +19,7 @@ COUNT_CROSSED = """() => {
 def test_consolidated_book_is_seldom_crossed(page, site):
     page.goto(f"{site.url}/book/BTC-USDT/")
     expect(page.locator("#bids tr")).to_have_count(25)
-    for key in (
-        "binance:BTCUSDT",
-        "binance-usdm:BTCUSDT",
-        "binance-coinm:BTCUSD_PERP",
-        "deribit:BTC-PERPETUAL",
-    ):
-        expect(page.locator(f'.venue-badge[data-key="{key}"]')).to_have_class(
-            "badge venue-badge state-live in"
-        )
+    expect_members_live(page)
     page.evaluate(COUNT_CROSSED)
     page.wait_for_function(f"() => window.updates >= {UPDATES}", timeout=30_000)
     updates, crossed = page.evaluate("[window.updates, window.crossed]")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.e2e.pages import expect_members_live
+
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 
 
@@ -23,15 +25,7 @@ def test_ladder_fills_then_changes(page, site):
     asks = [Decimal(p) for p in page.locator("#asks td.p").all_inner_texts()]
     assert bids == sorted(bids, reverse=True) and asks == sorted(asks, reverse=True)  # asks on top, best last
     # Every venue of the pair has a coloured bar somewhere and a live badge.
-    for key in (
-        "binance:BTCUSDT",
-        "binance-usdm:BTCUSDT",
-        "binance-coinm:BTCUSD_PERP",
-        "deribit:BTC-PERPETUAL",
-    ):
-        expect(page.locator(f'.venue-badge[data-key="{key}"]')).to_have_class(
-            "badge venue-badge state-live in"
-        )
+    expect_members_live(page)
     first = _ladder(page)
     page.wait_for_function(
         "before => JSON.stringify([...document.querySelectorAll('#asks td.p, #bids td.p')].map(e => e.textContent))"
