@@ -5,6 +5,8 @@ Numbers are decimal strings at the instrument's tick and step ("65000.10", "0.01
 
 from __future__ import annotations
 
+from functools import cache
+
 import msgspec
 
 from exchanges.simulator.catalog import SimInstrument
@@ -30,7 +32,17 @@ def levels(entries) -> list[list[str]]:
     return [[format(p, "f"), format(q, "f")] for p, q, _ in entries]
 
 
-def depth_data(inst: SimInstrument, event: BookEvent) -> dict:
+@cache
+def writes_plain(inst: SimInstrument) -> bool:
+    """Whether msgspec may write this instrument's prices and quantities itself: it writes a
+    Decimal as str() does, which is the plain "f" form for every multiple of a tick or step whose
+    exponent is from -6 to 0 ("65000.10", "0.00000"), and then needs no list of strings first."""
+    return all(-6 <= unit.as_tuple().exponent <= 0 for unit in (inst.tick, inst.step))
+
+
+def depth_data(inst: SimInstrument, event: BookEvent, *, strings: bool = True) -> dict:
+    """The depthUpdate object; `strings=False` leaves the levels' Decimals for msgspec to write
+    (only where writes_plain says it writes them as the venue would)."""
     data: dict = {"e": "depthUpdate", "E": event.ts_ms}
     if is_futures(inst.venue):
         data["T"] = event.ts_ms
@@ -41,13 +53,17 @@ def depth_data(inst: SimInstrument, event: BookEvent) -> dict:
     data["u"] = event.last
     if is_futures(inst.venue):
         data["pu"] = event.prev
-    data["b"] = levels(event.bids)
-    data["a"] = levels(event.asks)
+    if strings:
+        data["b"] = levels(event.bids)
+        data["a"] = levels(event.asks)
+    else:
+        data["b"] = [(p, q) for p, q, _ in event.bids]
+        data["a"] = [(p, q) for p, q, _ in event.asks]
     return data
 
 
 def depth(inst: SimInstrument, event: BookEvent) -> str:
-    return encode(depth_data(inst, event))
+    return encode(depth_data(inst, event, strings=not writes_plain(inst)))
 
 
 def malformed_depth(inst: SimInstrument, event: BookEvent, dice: FaultDice) -> str:
@@ -136,6 +152,7 @@ def server_shutdown(ts_ms: int) -> str:
     return encode({"e": "serverShutdown", "E": ts_ms})
 
 
-def combined(stream: str, data_text: str) -> str:
-    """The combined-stream wrapper, built around already encoded data to encode once per event."""
-    return f'{{"stream":{encode(stream)},"data":{data_text}}}'
+def combined_head(stream: str) -> str:
+    """What a combined-stream frame of `stream` starts with, up to its data: the wrapper goes
+    around already encoded data, so an event's data is encoded once for every connection."""
+    return f'{{"stream":{encode(stream)},"data":'

@@ -31,17 +31,21 @@ class StreamName:
     name: str  # as the client spelled it, echoed in combined frames
     symbol: str  # upper case, as in the market
     suffix: str
-
-    @property
-    def channel(self) -> str:
-        return SUFFIXES[self.suffix]
+    channel: str  # the market's channel (SUFFIXES)
+    head: str  # a combined frame of this stream up to its data
 
 
 def parse_stream(name: str) -> StreamName | None:
     symbol, sep, suffix = name.partition("@")
     if not sep or suffix not in SUFFIXES or not symbol:
         return None
-    return StreamName(name=name, symbol=symbol.upper(), suffix=suffix)
+    return StreamName(
+        name=name,
+        symbol=symbol.upper(),
+        suffix=suffix,
+        channel=SUFFIXES[suffix],
+        head=frames.combined_head(name),
+    )
 
 
 class BinanceConnection:
@@ -83,16 +87,16 @@ class BinanceConnection:
                 self._send_depth(stream, inst, item)
             elif channel == "trade":
                 build = frames.agg_trade if stream.suffix == "aggTrade" else frames.trade
-                data = item.encoded((stream.suffix, inst.key), lambda b=build: b(inst, item))
+                data = item.encoded(stream.suffix, lambda b=build: b(inst, item))
                 self._put(stream, data, STREAM, inst)
             elif channel == "ticker":
                 data = item.encoded(
-                    ("ticker", inst.key), lambda: frames.book_ticker(inst, item.last, item.ts_ms, walk.best())
+                    "ticker", lambda: frames.book_ticker(inst, item.last, item.ts_ms, walk.best())
                 )
                 self._put(stream, data, STREAM, inst)
 
     def _send_depth(self, stream: StreamName, inst, event: BookEvent) -> None:
-        data = event.encoded(("depth", inst.key), lambda: frames.depth(inst, event))
+        data = event.encoded("depth", lambda: frames.depth(inst, event))
 
         def malformed(dice) -> str:
             return self._wrap(stream, frames.malformed_depth(inst, event, dice))
@@ -110,7 +114,7 @@ class BinanceConnection:
         )
 
     def _wrap(self, stream: StreamName, data: str) -> str:
-        return frames.combined(stream.name, data) if self.combined else data
+        return f"{stream.head}{data}}}" if self.combined else data
 
     # ---- client -> server ---------------------------------------------------------------
     def on_request(self, text: str) -> None:

@@ -224,8 +224,9 @@ class Market:
         """Send the merged second to the 1000 ms depth streams."""
         pending, self._pending_1s = self._pending_1s, defaultdict(list)
         for (venue, symbol), events in pending.items():
-            if events:
-                self._publish((venue, symbol, "depth1s"), self.walks[(venue, symbol)], merge_events(events))
+            topic = (venue, symbol, "depth1s")
+            if events and topic in self.listeners:  # merged only for someone to hear it
+                self._publish(topic, self.walks[(venue, symbol)], merge_events(events))
 
     async def run(self) -> None:
         """The clock: `rate` ticks a second, the 1000 ms streams once a second. Late ticks are

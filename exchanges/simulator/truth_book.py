@@ -8,57 +8,63 @@ levels inside the client's boundaries (books/orderbook.py states the rule).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-
-from sortedcontainers import SortedDict
 
 Level = tuple[Decimal, Decimal]
 
 
 class TruthSide:
-    """One side: `levels` maps price -> quantity in ascending price order (a SortedDict)."""
+    """One side: `levels` maps price -> quantity; `prices` holds its keys in ascending order."""
 
-    __slots__ = ("levels", "bids")
+    __slots__ = ("levels", "prices", "bids")
 
     def __init__(self, *, bids: bool) -> None:
-        self.levels: SortedDict = SortedDict()
+        self.levels: dict[Decimal, Decimal] = {}
+        self.prices: list[Decimal] = []
         self.bids = bids
 
     def __len__(self) -> int:
-        return len(self.levels)
+        return len(self.prices)
 
     def put(self, price: Decimal, qty: Decimal) -> None:
         if qty:
+            if price not in self.levels:
+                insort(self.prices, price)
             self.levels[price] = qty
-        else:
-            self.levels.pop(price, None)
+        elif self.levels.pop(price, None) is not None:
+            del self.prices[bisect_left(self.prices, price)]
+
+    def clear(self) -> None:
+        self.levels.clear()
+        self.prices.clear()
 
     def best(self) -> Level | None:
-        if not self.levels:
+        if not self.prices:
             return None
-        return self.levels.peekitem(-1 if self.bids else 0)
+        price = self.prices[-1] if self.bids else self.prices[0]
+        return price, self.levels[price]
 
     def top(self, n: int) -> list[Level]:
         """The best `n` levels, best first."""
-        levels = self.levels
-        keys = levels.keys()
+        levels, prices = self.levels, self.prices
         if self.bids:
-            prices = keys[max(len(keys) - n, 0) :][::-1]
+            chosen = prices[max(len(prices) - n, 0) :][::-1]
         else:
-            prices = keys[:n]
-        return [(p, levels[p]) for p in prices]
+            chosen = prices[: max(n, 0)]
+        return [(p, levels[p]) for p in chosen]
 
     def inside(self, boundary: Decimal | None) -> list[Level]:
         """Every level at or better than `boundary` (all of them for None), best first."""
-        levels = self.levels
+        levels, prices = self.levels, self.prices
         if boundary is None:
-            return self.top(len(levels))
+            return self.top(len(prices))
         if self.bids:
-            prices = list(levels.irange(minimum=boundary, reverse=True))
+            chosen = prices[bisect_left(prices, boundary) :][::-1]
         else:
-            prices = list(levels.irange(maximum=boundary))
-        return [(p, levels[p]) for p in prices]
+            chosen = prices[: bisect_right(prices, boundary)]
+        return [(p, levels[p]) for p in chosen]
 
 
 class TruthBook:
@@ -74,15 +80,22 @@ class TruthBook:
         self.sequence: int | None = None
 
     def reset(self, *, bids: Iterable[Level], asks: Iterable[Level], sequence: int) -> None:
-        self.bids.levels.clear()
-        self.asks.levels.clear()
+        self.bids.clear()
+        self.asks.clear()
         self.change(bids=bids, asks=asks, sequence=sequence)
 
-    def change(self, *, bids: Iterable[Level] = (), asks: Iterable[Level] = (), sequence: int) -> None:
-        for p, q in bids:
-            self.bids.put(p, q)
-        for p, q in asks:
-            self.asks.put(p, q)
+    def change(self, *, bids: Iterable[Sequence] = (), asks: Iterable[Sequence] = (), sequence: int) -> None:
+        """Apply levels `(price, qty, ...)` (a walk's event entries carry an action too; 0 removes)."""
+        for side, levels in ((self.bids, bids), (self.asks, asks)):
+            book, prices = side.levels, side.prices
+            for level in levels:
+                price, qty = level[0], level[1]
+                if qty:
+                    if price not in book:
+                        insort(prices, price)
+                    book[price] = qty
+                elif book.pop(price, None) is not None:
+                    del prices[bisect_left(prices, price)]
         self.sequence = sequence
 
     def top(self, n: int) -> tuple[list[Level], list[Level]]:

@@ -19,16 +19,19 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from sortedcontainers import SortedDict
-
 from exchanges.simulator.catalog import SimInstrument
+from exchanges.simulator.events import BookEvent, Entry, TradeTick
+from exchanges.simulator.ladder import Ladder
 from exchanges.simulator.truth_book import TruthBook
 
-Entry = tuple[Decimal, Decimal, str]  # price, absolute quantity (0 = removed), Deribit action
+__all__ = ["Anchor", "BookEvent", "BookWalk", "Entry", "TradeTick"]
+
+_log, _exp = math.log, math.exp
+NV_MAGICCONST = 4 * _exp(-0.5) / math.sqrt(2.0)  # as in random.normalvariate
+PRICE_CACHE = 4096  # prices a walk keeps as Decimal, for the ticks it used lately
 
 
 class Anchor(Protocol):
@@ -39,46 +42,11 @@ class Anchor(Protocol):
     def next(self) -> float: ...
 
 
-@dataclass
-class BookEvent:
-    """One change of the truth: update ids `first..last`, the previous event's `prev` (`pu`,
-    Deribit's `prev_change_id`) and the levels that changed, with their absolute quantities."""
-
-    first: int
-    last: int
-    prev: int
-    ts_ms: int
-    bids: list[Entry]
-    asks: list[Entry]
-    top_changed: bool = False
-    # Encoded frames, built once per event and shared by every connection that sends it.
-    cache: dict = field(default_factory=dict, repr=False)
-
-    def encoded(self, key, build):
-        text = self.cache.get(key)
-        if text is None:
-            text = self.cache[key] = build()
-        return text
-
-
-@dataclass
-class TradeTick:
-    trade_id: int
-    ts_ms: int
-    price: Decimal
-    qty: Decimal
-    buyer_is_maker: bool  # Binance "m": True means the taker sold
-    cache: dict = field(default_factory=dict, repr=False)
-
-    def encoded(self, key, build):
-        text = self.cache.get(key)
-        if text is None:
-            text = self.cache[key] = build()
-        return text
-
-
 class BookWalk:
-    """Generates uncrossed book changes for one instrument, 1..`max_changes` levels per event."""
+    """Generates uncrossed book changes for one instrument, 1..`max_changes` levels per event.
+
+    Its draws are the random module's own formulas (exponential, lognormal) written out, as a
+    walk makes a few of them for each of its changes: the same numbers from the same source."""
 
     def __init__(
         self,
@@ -92,16 +60,24 @@ class BookWalk:
     ) -> None:
         self.instrument = instrument
         self.anchor = anchor
-        self._target: float | None = None  # this event's target, in ticks (None: no anchor)
+        # This event's target in ticks, and the highest bid and lowest ask that may be placed on
+        # its side of it (None: no anchor, no such limit).
+        self._target: float | None = None
+        self._bid_cap: int | None = None
+        self._ask_floor: int | None = None
         self._tick_size = float(instrument.tick)
         self.rng = random.Random(f"walk:{seed}:{instrument.key}")
         self.min_levels = min_levels
         self.max_levels = max_levels
         self.max_changes = max_changes
+        self._mid_size = (min_levels + max_levels) / 2  # the size each side is pulled back to
         self.tick = instrument.tick
         self.step_size = instrument.step
-        self.bids: SortedDict = SortedDict()  # ticks -> steps
-        self.asks: SortedDict = SortedDict()
+        self._typical = float(instrument.typical_qty / instrument.step)  # a level's usual steps
+        self._no_qty = Decimal(0) * instrument.step  # a removed level's quantity, at the step's scale
+        self._prices: dict[int, Decimal] = {}
+        self.bids = Ladder(bids=True)  # ticks -> steps
+        self.asks = Ladder(bids=False)
         self.truth = TruthBook(venue=instrument.venue, symbol=instrument.symbol)
         self.sequence = self.rng.randrange(1_000_000, 9_000_000)  # a venue's ids never start at 0
         self.next_trade_id = self.rng.randrange(100_000, 900_000)
@@ -112,18 +88,36 @@ class BookWalk:
 
     # ---- numbers ------------------------------------------------------------------------
     def price(self, ticks: int) -> Decimal:
-        return Decimal(ticks) * self.tick
+        price = self._prices.get(ticks)
+        if price is None:
+            if len(self._prices) >= PRICE_CACHE:
+                self._prices.clear()
+            price = self._prices[ticks] = Decimal(ticks) * self.tick
+        return price
 
     def qty(self, steps: int) -> Decimal:
         return Decimal(steps) * self.step_size
 
-    def _random_steps(self) -> int:
-        typical = self.instrument.typical_qty / self.step_size
-        return max(1, int(float(typical) * self.rng.lognormvariate(-0.5, 1.0)))
+    def _random_steps(self, _log=_log, _exp=_exp, nv=NV_MAGICCONST) -> int:
+        """A new quantity: the typical one times a lognormal(-0.5, 1) draw."""
+        random = self.rng.random
+        while True:  # a standard normal z (Kinderman and Monahan)
+            u1 = random()
+            u2 = 1.0 - random()
+            z = nv * (u1 - 0.5) / u2
+            if z * z / 4.0 <= -_log(u2):
+                break
+        steps = int(self._typical * _exp(-0.5 + z * 1.0))
+        return steps if steps > 1 else 1
 
-    def _depth_offset(self) -> int:
-        """How far from the top a new level lands: mostly near it, sometimes deep."""
-        return 1 + int(self.rng.expovariate(1 / 6))
+    def _depth_offset(self, _log=_log) -> int:
+        """How far from the top a new level lands: mostly near it, sometimes deep (mean 6)."""
+        return 1 + int(-_log(1.0 - self.rng.random()) / (1 / 6))
+
+    def _pick_index(self, size: int, _log=_log) -> int:
+        """An index from the top, most often near it (where real books change most): mean 8."""
+        i = int(-_log(1.0 - self.rng.random()) / (1 / 8))
+        return i if i < size else size - 1
 
     # ---- start --------------------------------------------------------------------------
     def _seed_book(self) -> None:
@@ -135,12 +129,12 @@ class BookWalk:
         count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
         price = mid - 1
         for _ in range(count):
-            self.bids[price] = self._random_steps()
+            self.bids.set(price, self._random_steps())
             price -= 1 + int(rng.expovariate(1 / 2))
         count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
         price = mid + 1
         for _ in range(count):
-            self.asks[price] = self._random_steps()
+            self.asks.set(price, self._random_steps())
             price += 1 + int(rng.expovariate(1 / 2))
         self.truth.reset(
             bids=[(self.price(p), self.qty(q)) for p, q in self.bids.items()],
@@ -154,11 +148,7 @@ class BookWalk:
         event = self.pending if self.pending is not None else self._generate(ts_ms)
         self.pending = None
         event.ts_ms = ts_ms
-        self.truth.change(
-            bids=[(p, q) for p, q, _ in event.bids],
-            asks=[(p, q) for p, q, _ in event.asks],
-            sequence=event.last,
-        )
+        self.truth.change(bids=event.bids, asks=event.asks, sequence=event.last)
         return event
 
     def snapshot(self, limit: int, *, mid_event: random.Random | None = None) -> tuple[int, list, list]:
@@ -192,181 +182,187 @@ class BookWalk:
 
     def _generate(self, ts_ms: int) -> BookEvent:
         """Change 1..max_changes levels; returns the event that carries exactly those changes."""
-        before_top = (self.bids.peekitem(-1), self.asks.peekitem(0))
-        touched: dict[str, dict[int, int | None]] = {"b": {}, "a": {}}  # price -> steps before (None: absent)
-        wanted = self.rng.randint(1, self.max_changes)
-        done = self._follow(touched) if self.anchor is not None else 0
-        while done < wanted:
-            done += self._one_change(touched, budget=wanted - done)
-        self._keep_size(touched)
-        bids = self._entries(touched["b"], self.bids)
-        asks = self._entries(touched["a"], self.asks)
-        if not bids and not asks:
+        bids, asks = self.bids, self.asks
+        before_top = (bids.top(), asks.top())
+        while True:
+            bids.before, asks.before = {}, {}
+            wanted = self.rng.randint(1, self.max_changes)
+            self._change_levels(self._follow() if self.anchor is not None else 0, wanted)
+            self._keep_size()
+            bid_entries, ask_entries = self._entries(bids), self._entries(asks)
+            if bid_entries or ask_entries:
+                break
             # Every change undid itself; a venue would not send an empty event, nor do we.
-            return self._generate(ts_ms)
         prev = self.sequence
-        self.sequence += len(bids) + len(asks)  # one update id per level changed
-        after_top = (self.bids.peekitem(-1), self.asks.peekitem(0))
+        self.sequence += len(bid_entries) + len(ask_entries)  # one update id per level changed
         return BookEvent(
             first=prev + 1,
             last=self.sequence,
             prev=prev,
             ts_ms=ts_ms,
-            bids=bids,
-            asks=asks,
-            top_changed=after_top != before_top,
+            bids=bid_entries,
+            asks=ask_entries,
+            top_changed=(bids.top(), asks.top()) != before_top,
         )
 
-    def _follow(self, touched) -> int:
+    def _follow(self) -> int:
         """Keep the best bid below the target and the best ask above it. When the price has moved
         through one side, that side's levels go from the top (they are hit) and the other side
         quotes again just beyond the target. At most `max_changes` changes: a long way (a venue
         stalled while the price moved) is made up over a few events."""
         target = self._target = self.anchor.next() / self._tick_size
+        self._bid_cap, self._ask_floor = math.ceil(target) - 1, math.floor(target) + 1
         budget = self.max_changes
+        bids, asks = self.bids, self.asks
         changes = 0
-        best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
+        best_bid, best_ask = bids.best(), asks.best()
         if best_bid >= target:  # the price fell through the bids
-            while best_bid >= target and len(self.bids) > 1 and changes < budget - 1:
-                self._set("b", best_bid, 0, touched)
+            while best_bid >= target and len(bids) > 1 and changes < budget - 1:
+                bids.set(best_bid, 0)
                 changes += 1
-                best_bid = self.bids.peekitem(-1)[0]
+                best_bid = bids.best()
             price = max(best_bid + 1, math.floor(target) + 1 + int(self.rng.expovariate(1.0)))
             if price < best_ask:
-                self._set("a", price, self._random_steps(), touched)
+                asks.set(price, self._random_steps())
                 changes += 1
         elif best_ask <= target:  # the price rose through the asks
-            while best_ask <= target and len(self.asks) > 1 and changes < budget - 1:
-                self._set("a", best_ask, 0, touched)
+            while best_ask <= target and len(asks) > 1 and changes < budget - 1:
+                asks.set(best_ask, 0)
                 changes += 1
-                best_ask = self.asks.peekitem(0)[0]
+                best_ask = asks.best()
             price = min(best_ask - 1, math.ceil(target) - 1 - int(self.rng.expovariate(1.0)))
             if price > best_bid and price > 0:
-                self._set("b", price, self._random_steps(), touched)
+                bids.set(price, self._random_steps())
                 changes += 1
         return changes
 
-    def _room(self, side: str, best_bid: int, best_ask: int) -> tuple[int, int]:
-        """The prices strictly inside the spread where `side` may place a new best level (an
+    def _room(self, is_bid: bool, best_bid: int, best_ask: int) -> tuple[int, int]:
+        """The prices strictly inside the spread where a side may place a new best level (an
         empty range when low > high): on its own side of the target when the walk follows one."""
         low, high = best_bid + 1, best_ask - 1
-        if self._target is not None:
-            if side == "b":
-                high = min(high, math.ceil(self._target) - 1)
-            else:
-                low = max(low, math.floor(self._target) + 1)
+        if is_bid:
+            cap = self._bid_cap
+            if cap is not None and cap < high:
+                high = cap
+        else:
+            floor = self._ask_floor
+            if floor is not None and floor > low:
+                low = floor
         return low, high
 
-    def _set(self, side: str, price: int, steps: int, touched) -> None:
-        book = self.bids if side == "b" else self.asks
-        if price not in touched[side]:
-            touched[side][price] = book.get(price)
-        if steps:
-            book[price] = steps
-        else:
-            book.pop(price, None)
-
-    def _pick_index(self, size: int) -> int:
-        """An index from the top, most often near it (where real books change most)."""
-        return min(int(self.rng.expovariate(1 / 8)), size - 1)
-
-    def _one_change(self, touched, *, budget: int) -> int:
-        rng = self.rng
-        side = "b" if rng.random() < 0.5 else "a"
-        book = self.bids if side == "b" else self.asks
-        roll = rng.random()
-        if roll < 0.45:  # a quantity changes
-            i = self._pick_index(len(book))
-            price = book.peekitem(-1 - i)[0] if side == "b" else book.peekitem(i)[0]
-            self._set(side, price, self._random_steps(), touched)
-            return 1
-        # Levels come and go in a balance that pulls each side back towards the middle of its
-        # allowed size, so books neither empty out nor pile up at the cap.
-        target = (self.min_levels + self.max_levels) / 2
-        add_share = min(0.9, max(0.1, 0.5 + (target - len(book)) / (2 * target)))
-        if (
-            roll < 0.45 + 0.4 * add_share
-        ):  # a new level behind the top, or inside the spread when there is room
-            best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
-            low, high = self._room(side, best_bid, best_ask)
-            if low <= high and rng.random() < 0.3:
-                price = rng.randint(low, high)
-            elif side == "b":
-                price = best_bid - self._depth_offset()
+    def _change_levels(self, done: int, wanted: int) -> None:
+        """Random changes until `wanted` are done. Each picks a side (even odds), then: a level's
+        quantity changes (45%), a level comes (40% x add_share) or goes (the rest up to 85%), or
+        the touch steps into the spread (15%). Levels come and go in a balance that pulls each
+        side back towards the middle of its allowed size, so books neither empty out nor pile up
+        at the cap: add_share is 0.5 + (middle - size) / (2 middle), kept within 0.1..0.9."""
+        random = self.rng.random
+        pick, new_steps = self._pick_index, self._random_steps
+        bids, asks = self.bids, self.asks
+        middle, min_levels = self._mid_size, self.min_levels
+        while done < wanted:
+            is_bid = random() < 0.5
+            book = bids if is_bid else asks
+            prices = book.prices
+            size = len(prices)
+            roll = random()
+            if roll < 0.45:  # a quantity changes
+                i = pick(size)
+                book.requote(prices[-1 - i] if is_bid else prices[i], new_steps())
+                done += 1
+                continue
+            add_share = 0.5 + (middle - size) / (2 * middle)
+            add_share = 0.1 if add_share < 0.1 else 0.9 if add_share > 0.9 else add_share
+            if roll < 0.45 + 0.4 * add_share:
+                done += self._add_level(book)
+            elif roll < 0.85:  # a level goes
+                if size > min_levels:
+                    i = pick(size)
+                    book.set(prices[-1 - i] if is_bid else prices[i], 0)
+                    done += 1
             else:
-                price = best_ask + self._depth_offset()
-            # An occupied price: the new level goes to the next free tick further out.
-            away = -1 if side == "b" else 1
-            while price in book:
-                price += away
-            if price <= 0:
-                return 0
-            self._set(side, price, self._random_steps(), touched)
-            return 1
-        if roll < 0.85:  # a level goes
-            if len(book) <= self.min_levels:
-                return 0
-            i = self._pick_index(len(book))
-            price = book.peekitem(-1 - i)[0] if side == "b" else book.peekitem(i)[0]
-            self._set(side, price, 0, touched)
-            return 1
-        # The mid drifts: one side steps into the spread, taking the other side's best level if
-        # it is in the way. Never crossed: the new level is always strictly inside.
-        best_bid, best_ask = self.bids.peekitem(-1)[0], self.asks.peekitem(0)[0]
+                done += self._step_in(book, budget=wanted - done)
+
+    def _add_level(self, book: Ladder) -> int:
+        """A new level behind the top, or inside the spread when there is room (3 times in 10)."""
+        rng = self.rng
+        is_bid = book.bids
+        best_bid, best_ask = self.bids.best(), self.asks.best()
+        low, high = self._room(is_bid, best_bid, best_ask)
+        if low <= high and rng.random() < 0.3:
+            price = rng.randint(low, high)
+        elif is_bid:
+            price = best_bid - self._depth_offset()
+        else:
+            price = best_ask + self._depth_offset()
+        # An occupied price: the new level goes to the next free tick further out.
+        taken, away = book.steps, -1 if is_bid else 1
+        while price in taken:
+            price += away
+        if price <= 0:
+            return 0
+        book.set(price, self._random_steps())
+        return 1
+
+    def _step_in(self, book: Ladder, *, budget: int) -> int:
+        """The mid drifts: one side steps into the spread, taking the other side's best level if
+        it is in the way. Never crossed: the new level is always strictly inside."""
+        bids, asks = self.bids, self.asks
+        is_bid = book.bids
+        best_bid, best_ask = bids.best(), asks.best()
         if self._target is not None:
             # Following a price: the touch steps in only as far as its own side of it.
-            low, high = self._room(side, best_bid, best_ask)
+            low, high = self._room(is_bid, best_bid, best_ask)
             if low > high:  # no room: the best level's quantity changes instead
-                self._set(side, best_bid if side == "b" else best_ask, self._random_steps(), touched)
+                book.set(best_bid if is_bid else best_ask, self._random_steps())
             else:
-                self._set(side, low if side == "b" else high, self._random_steps(), touched)
+                book.set(low if is_bid else high, self._random_steps())
             return 1
         if best_ask - best_bid <= 1 and budget < 2:
             return 0  # stepping in would take two changes; the event has room for one
         changes = 0
-        if side == "b":
+        if is_bid:
             if best_ask - best_bid <= 1:
-                if len(self.asks) <= self.min_levels:
+                if len(asks) <= self.min_levels:
                     return 0
-                self._set("a", best_ask, 0, touched)
+                asks.set(best_ask, 0)
                 changes += 1
-            self._set("b", best_bid + 1, self._random_steps(), touched)
+            bids.set(best_bid + 1, self._random_steps())
         else:
             if best_ask - best_bid <= 1:
-                if len(self.bids) <= self.min_levels or best_bid - 1 <= 0:
+                if len(bids) <= self.min_levels or best_bid - 1 <= 0:
                     return 0
-                self._set("b", best_bid, 0, touched)
+                bids.set(best_bid, 0)
                 changes += 1
-            self._set("a", best_ask - 1, self._random_steps(), touched)
+            asks.set(best_ask - 1, self._random_steps())
         return changes + 1
 
-    def _keep_size(self, touched) -> None:
+    def _keep_size(self) -> None:
         """Keep each side between min_levels and max_levels by trimming or adding far levels."""
-        for side, book in (("b", self.bids), ("a", self.asks)):
+        for book in (self.bids, self.asks):
             while len(book) > self.max_levels:
-                far = book.peekitem(0)[0] if side == "b" else book.peekitem(-1)[0]
-                self._set(side, far, 0, touched)
+                book.set(book.far(), 0)
             while len(book) < self.min_levels:
-                far = book.peekitem(0)[0] if side == "b" else book.peekitem(-1)[0]
-                price = far - self._depth_offset() if side == "b" else far + self._depth_offset()
+                far = book.far()
+                price = far - self._depth_offset() if book.bids else far + self._depth_offset()
                 if price <= 0:
                     break
-                self._set(side, price, self._random_steps(), touched)
+                book.set(price, self._random_steps())
 
-    def _entries(self, before: dict[int, int | None], book: SortedDict) -> list[Entry]:
+    def _entries(self, book: Ladder) -> list[Entry]:
+        """What the event did to one side, ascending price: each price it touched (a level that
+        came and went within the event tells nothing)."""
         out: list[Entry] = []
-        for price in sorted(before):
-            was = before[price]
-            now = book.get(price)
-            if was is None and now is None:
-                continue  # appeared and went within the event: nothing to tell
-            if was is None:
-                action = "new"
-            elif now is None:
-                action = "delete"
+        before, steps, step, prices = book.before, book.steps, self.step_size, self._prices
+        for price, was in sorted(before.items()):
+            now = steps.get(price)
+            if now is None and was is None:
+                continue
+            exact = prices.get(price) or self.price(price)
+            if now is None:
+                out.append((exact, self._no_qty, "delete"))
             else:
-                action = "change"
-            out.append((self.price(price), self.qty(now or 0), action))
+                out.append((exact, Decimal(now) * step, "new" if was is None else "change"))
         return out
 
     # ---- trades -------------------------------------------------------------------------
@@ -376,7 +372,7 @@ class BookWalk:
         rng = self.trade_rng
         sell = rng.random() < 0.5
         (bid, bid_qty), (ask, ask_qty) = self.best()
-        typical = float(self.instrument.typical_qty / self.step_size) / 4
+        typical = self._typical / 4
         qty = min(
             bid_qty if sell else ask_qty, self.qty(max(1, int(typical * rng.lognormvariate(-0.5, 1.0))))
         )
@@ -391,5 +387,4 @@ class BookWalk:
 
     def best(self) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]]:
         """Best bid and ask of the truth (what has been streamed, not an event peeked at)."""
-        bids, asks = self.truth.top(1)
-        return bids[0], asks[0]
+        return self.truth.bids.best(), self.truth.asks.best()
