@@ -247,13 +247,14 @@ class LivePublisher:
         self._membership_seen[pair] = book.membership_version
         try:
             payload = build_payload(book=book, metrics=self._metrics(pair, book), rows=self._rows)
+            # Browsers first: the live store's copy (venue books included) is for the API's reads.
+            if self.layer is not None:
+                await self.layer.group_send(group_name(pair), push_message(payload, depth=self.depth))
             if self.store.blocking:
                 await asyncio.to_thread(self.store.put, pair, payload)
             else:
                 self.store.put(pair, payload)
             self.published += 1
-            if self.layer is not None:
-                await self.layer.group_send(group_name(pair), push_message(payload, depth=self.depth))
         except Exception:
             self.failures += 1
             log.exception("live publish failed", pair=pair)
