@@ -11,8 +11,10 @@ either, the in-memory channel layer):
                                                    live publisher and metrics)
 
 VmRSS of the runfeeds process is read from /proc/<pid>/status every 10 s from its start; the
-figure is the growth from minute 1 to minute 5. `python -m tests.perf.bench_memory diagnose`
-runs the same with tracemalloc in the feed process and prints what grew between minute 1 and 5.
+figure is the growth from minute 1 to minute 5. `python -m tests.perf.bench_memory diagnose
+[--trace]` runs the same, counting what the feed process holds every 15 s (with --trace, diffing
+tracemalloc snapshots of minute 1 and 5); `... stall [AT PAUSE SECONDS]` holds the feed process
+still for PAUSE seconds at AT (SIGSTOP) and prints its VmRSS before and after.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def _manage(env: dict, *args: str) -> str:
 def _stats(url: str) -> dict:
     import json
 
-    with urllib.request.urlopen(url + "/control/stats", timeout=5) as r:
+    with urllib.request.urlopen(url + "/control/stats", timeout=30) as r:
         return json.loads(r.read())
 
 
@@ -239,10 +241,37 @@ def census() -> dict:
         ),
         "writer_queue": sum(len(o._queue) for o in objects if type(o).__name__ == "TickWriter"),
     }
+    out.update(malloc_info())
+    out["python_blocks"] = sys.getallocatedblocks()
     levels = sys.modules.get("exchanges.connectors.levels")
     if levels is not None and hasattr(levels, "_prices"):
         out["price_cache"] = len(levels._prices)
     return out
+
+
+def malloc_info() -> dict:
+    """glibc's own account of its heap (mallinfo2), in KiB: what is in use, free but kept, mmapped."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd")
+            + ("usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+        ]
+
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    mallinfo2.restype = MallInfo2
+    m = mallinfo2()
+    return {
+        "malloc_heap_kb": m.arena >> 10,
+        "malloc_used_kb": m.uordblks >> 10,
+        "malloc_free_kb": m.fordblks >> 10,
+        "malloc_mmap_kb": m.hblkhd >> 10,
+    }
 
 
 def traced_feed(out_dir: str, at: list[float], trace: bool, args: list[str]) -> None:
@@ -275,7 +304,7 @@ def diagnose(seconds: float = 300, first: float = 60, top: int = 25, trace: bool
     import tracemalloc
 
     out = tempfile.mkdtemp(prefix="bench-memory-diag-")
-    at = [first + 30 * k for k in range(int((seconds - 5 - first) // 30) + 1)]
+    at = [first / 2 + 15 * k for k in range(int((seconds - 5 - first / 2) // 15) + 1)]
 
     def command(args: list[str]) -> list[str]:
         code = f"from tests.perf.bench_memory import traced_feed; traced_feed({out!r}, {at!r}, {trace!r}, {args!r})"
@@ -299,6 +328,27 @@ def diagnose(seconds: float = 300, first: float = 60, top: int = 25, trace: bool
             print("    " + line)
 
 
+def stalled_feed(at: float, pause: float, args: list[str]) -> None:
+    """Run `manage.py <args>`, held still (SIGSTOP) for `pause` seconds at `at` seconds, as a busy
+    machine can hold it: the backlog it then catches up with shows in its memory."""
+    pid = os.getpid()
+    subprocess.Popen(["sh", "-c", f"sleep {at}; kill -STOP {pid}; sleep {pause}; kill -CONT {pid}"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["manage.py", *args])
+
+
+def stall(at: float = 100, pause: float = 3, seconds: float = 130) -> None:
+    def command(args: list[str]) -> list[str]:
+        code = f"from tests.perf.bench_memory import stalled_feed; stalled_feed({at!r}, {pause!r}, {args!r})"
+        return [sys.executable, "-c", code]
+
+    r = measure(seconds=seconds, every=5, first=60, feed_command=command)
+    print(f"held still {pause:g} s at {at:g} s; VmRSS MB every 5 s:")
+    print(", ".join(f"{t:g}: {kb / 1024:.0f}" for t, kb in r["samples"]))
+
+
 if __name__ == "__main__":
     import django
 
@@ -306,5 +356,7 @@ if __name__ == "__main__":
     django.setup()
     if sys.argv[1:2] == ["diagnose"]:
         diagnose(*(float(a) for a in sys.argv[2:3] if a != "--trace"), trace="--trace" in sys.argv)
+    elif sys.argv[1:2] == ["stall"]:
+        stall(*(float(a) for a in sys.argv[2:5]))
     else:
         print(measure(seconds=float(sys.argv[1]) if len(sys.argv) > 1 else 300))
