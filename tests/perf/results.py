@@ -26,6 +26,7 @@ class Result:
     target: str = ""  # the goal as text, e.g. "≥ 30,000 msg/s"
     met: bool | None = None  # None where there is no target
     shown: str = ""  # how the table shows it; default value + unit
+    section: str = ""  # the `make bench` section that measured it (tests/perf/run.py)
 
     def display(self) -> str:
         if self.shown:
@@ -54,12 +55,22 @@ def commit() -> str:
         return "unknown"
 
 
-def write_results(results: list[Result], *, path: Path = RESULTS) -> dict:
+def write_results(results: list[Result], *, path: Path = RESULTS, update: bool = False) -> dict:
+    """Write the figures. `update` keeps the figures of the sections not run this time from the
+    file; every section's date and commit are kept under "runs", so the table says which differ."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    sections = {r.section for r in results}
+    kept, runs = {}, {}
+    if update and path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        kept = {k: v for k, v in old.get("results", {}).items() if v.get("section") not in sections}
+        runs = {k: v for k, v in old.get("runs", {}).items() if k not in sections}
     doc = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "date": now,
         "machine": machine(),
         "commit": commit(),
-        "results": {r.key: asdict(r) for r in results},
+        "runs": {**runs, **{name: {"date": now, "commit": commit()} for name in sorted(sections)}},
+        "results": {**kept, **{r.key: asdict(r) for r in results}},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -77,6 +88,19 @@ def render(doc: dict) -> str:
         f"Measured {doc['date'][:10]} on {m['arch']}, {m['cores']} cores, Python {m['python']}, "
         f"commit {doc['commit']} (`make bench`; raw figures in `bench/results.json`).",
     ]
+    other = {
+        f"{run['date'][:16].replace('T', ' ')} UTC, commit {run['commit']}"
+        for run in doc.get("runs", {}).values()
+    }
+    if len(other) > 1:
+        lines[-1] += (
+            " Sections measured at other times: "
+            + "; ".join(
+                f"{name} {run['date'][:16].replace('T', ' ')} UTC (commit {run['commit']})"
+                for name, run in sorted(doc["runs"].items())
+            )
+            + "."
+        )
     return "\n".join(lines)
 
 

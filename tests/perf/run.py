@@ -150,6 +150,11 @@ def main() -> int:
     parser.add_argument("--readme", help="write the table into this README between the bench markers")
     parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the other sections' figures in bench/results.json (with their own date and commit)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
     django.setup()
@@ -162,10 +167,12 @@ def main() -> int:
             parser.error(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
         t0 = time.perf_counter()
         got = RUNNERS[name](args.quick)
+        for result in got:
+            result.section = name
         results.extend(got)
         print(f"[{name}] {len(got)} figures in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     path = RESULTS if not args.quick else RESULTS.with_name("results-quick.json")
-    doc = write_results(results, path=path)
+    doc = write_results(results, path=path, update=args.update)
     table = render(doc)
     print(table)
     if args.readme and not args.quick:
