@@ -60,17 +60,21 @@ def write_results(results: list[Result], *, path: Path = RESULTS, update: bool =
     file; every section's date and commit are kept under "runs", so the table says which differ."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     sections = {r.section for r in results}
-    kept, runs = {}, {}
+    merged, runs = {}, {}
     if update and path.exists():
         old = json.loads(path.read_text(encoding="utf-8"))
-        kept = {k: v for k, v in old.get("results", {}).items() if v.get("section") not in sections}
         runs = {k: v for k, v in old.get("runs", {}).items() if k not in sections}
+        for key, kept in old.get("results", {}).items():  # the table's order stays the file's
+            if kept.get("section") not in sections:
+                merged[key] = kept
+            else:
+                merged.update((r.key, asdict(r)) for r in results if r.section == kept["section"])
     doc = {
         "date": now,
         "machine": machine(),
         "commit": commit(),
         "runs": {**runs, **{name: {"date": now, "commit": commit()} for name in sorted(sections)}},
-        "results": {**kept, **{r.key: asdict(r) for r in results}},
+        "results": {**merged, **{r.key: asdict(r) for r in results}},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
