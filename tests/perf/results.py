@@ -63,7 +63,8 @@ def write_results(results: list[Result], *, path: Path = RESULTS, update: bool =
     merged, runs = {}, {}
     if update and path.exists():
         old = json.loads(path.read_text(encoding="utf-8"))
-        runs = {k: v for k, v in old.get("runs", {}).items() if k not in sections}
+        earlier = old.get("runs") or {"the other sections": {"date": old["date"], "commit": old["commit"]}}
+        runs = {k: v for k, v in earlier.items() if k not in sections}
         for key, kept in old.get("results", {}).items():  # the table's order stays the file's
             if kept.get("section") not in sections:
                 merged[key] = kept
