@@ -5,8 +5,6 @@ Numbers are decimal strings at the instrument's tick and step ("65000.10", "0.01
 
 from __future__ import annotations
 
-from functools import cache
-
 import msgspec
 
 from exchanges.simulator.catalog import SimInstrument
@@ -32,17 +30,9 @@ def levels(entries) -> list[list[str]]:
     return [[format(p, "f"), format(q, "f")] for p, q, _ in entries]
 
 
-@cache
-def writes_plain(inst: SimInstrument) -> bool:
-    """Whether msgspec may write this instrument's prices and quantities itself: it writes a
-    Decimal as str() does, which is the plain "f" form for every multiple of a tick or step whose
-    exponent is from -6 to 0 ("65000.10", "0.00000"), and then needs no list of strings first."""
-    return all(-6 <= unit.as_tuple().exponent <= 0 for unit in (inst.tick, inst.step))
-
-
 def depth_data(inst: SimInstrument, event: BookEvent, *, strings: bool = True) -> dict:
-    """The depthUpdate object; `strings=False` leaves the levels' Decimals for msgspec to write
-    (only where writes_plain says it writes them as the venue would)."""
+    """The depthUpdate object; `strings=False` leaves the levels' Decimals for msgspec to write,
+    which it does as str() does: as the venue would where the instrument's `plain_str` holds."""
     data: dict = {"e": "depthUpdate", "E": event.ts_ms}
     if is_futures(inst.venue):
         data["T"] = event.ts_ms
@@ -63,7 +53,7 @@ def depth_data(inst: SimInstrument, event: BookEvent, *, strings: bool = True) -
 
 
 def depth(inst: SimInstrument, event: BookEvent) -> str:
-    return encode(depth_data(inst, event, strings=not writes_plain(inst)))
+    return encode(depth_data(inst, event, strings=not inst.plain_str))
 
 
 def malformed_depth(inst: SimInstrument, event: BookEvent, dice: FaultDice) -> str:

@@ -57,6 +57,7 @@ class BinanceConnection:
         self.outbox = outbox
         self.combined = combined
         self.streams: dict[str, StreamName] = {}
+        self._topics: dict[tuple[str, str], list[StreamName]] = {}  # (symbol, channel) -> its streams
 
     # ---- subscriptions ------------------------------------------------------------------
     def subscribe(self, name: str) -> bool:
@@ -65,7 +66,10 @@ class BinanceConnection:
             return False
         if self.sim.market.walk(self.venue, stream.symbol) is None:
             return True  # Binance accepts a stream of an unknown symbol and simply never sends on it
+        if name in self.streams:
+            return True  # already there: the same stream
         self.streams[name] = stream
+        self._topics.setdefault((stream.symbol, stream.channel), []).append(stream)
         self.sim.market.listen((self.venue, stream.symbol, stream.channel), self)
         return True
 
@@ -73,16 +77,16 @@ class BinanceConnection:
         stream = self.streams.pop(name, None)
         if stream is None:
             return
-        still = any(s.symbol == stream.symbol and s.channel == stream.channel for s in self.streams.values())
-        if not still:
+        topic = (stream.symbol, stream.channel)
+        self._topics[topic].remove(stream)
+        if not self._topics[topic]:
+            del self._topics[topic]
             self.sim.market.unlisten((self.venue, stream.symbol, stream.channel), self)
 
     # ---- market -> client ---------------------------------------------------------------
     def deliver(self, channel: str, walk: BookWalk, item: BookEvent | TradeTick | None) -> None:
         inst = walk.instrument
-        for stream in self.streams.values():
-            if stream.symbol != inst.symbol or stream.channel != channel:
-                continue
+        for stream in self._topics.get((inst.symbol, channel), ()):
             if channel in ("depth", "depth1s"):
                 self._send_depth(stream, inst, item)
             elif channel == "trade":

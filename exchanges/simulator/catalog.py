@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from exchanges.types import InstrumentSpec
 
@@ -31,6 +32,12 @@ class SimInstrument:
     @property
     def key(self) -> str:
         return f"{self.venue}:{self.symbol}"
+
+    @cached_property
+    def plain_str(self) -> bool:
+        """Whether str() writes every multiple of the tick and of the step in plain form (no
+        exponent: "65000.10", "0.00000"), as it does when their exponents are from -6 to 0."""
+        return all(-6 <= unit.as_tuple().exponent <= 0 for unit in (self.tick, self.step))
 
     @property
     def pair(self) -> str:

@@ -60,9 +60,7 @@ class DeribitConnection:
                     )
                 )
             else:
-                (bid, _), (ask, _) = walk.best()
-                mark = (bid + ask) / 2
-                text = item.encoded(("deribit", name), lambda n=name, m=mark: frames.trades(n, inst, item, m))
+                text = item.encoded(("deribit", name), lambda n=name: frames.trades(n, inst, item, mid(walk)))
                 self.outbox.put(
                     Frame(text=text, kind=STREAM, unknown=lambda: frames.unknown_notification(inst, now_ms()))
                 )
@@ -200,6 +198,12 @@ class DeribitConnection:
             self._heartbeat.cancel()
             with contextlib.suppress(BaseException):
                 await self._heartbeat
+
+
+def mid(walk: BookWalk):
+    """The middle of the truth's best bid and ask: the mark and index price of a trade frame."""
+    (bid, _), (ask, _) = walk.best()
+    return (bid + ask) / 2
 
 
 class RpcError(Exception):

@@ -26,12 +26,15 @@ class BookEvent:
     asks: list[Entry]
     top_changed: bool = False
     # Encoded frames, built once per event and shared by every connection that sends it.
-    cache: dict = field(default_factory=dict, repr=False)
+    cache: dict | None = field(default=None, repr=False)
 
     def encoded(self, key, build):
-        text = self.cache.get(key)
+        cache = self.cache
+        if cache is None:
+            cache = self.cache = {}
+        text = cache.get(key)
         if text is None:
-            text = self.cache[key] = build()
+            text = cache[key] = build()
         return text
 
 

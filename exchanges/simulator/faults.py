@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 STREAM_FAULTS = ("gap", "disconnect", "stall", "malformed", "unknown", "shutdown")
 REST_FAULTS = ("rest429", "rest418", "slow_snapshot")
@@ -73,6 +74,11 @@ class FaultSpec:
                 raise ValueError(f"fault {key}: {p} is not between 0 and 1")
             spec = replace(spec, **{key: p})
         return spec
+
+    @cached_property
+    def quiet_streams(self) -> bool:
+        """No stream fault can happen: every roll of one would say no."""
+        return not any(getattr(self, name) for name in STREAM_FAULTS)
 
     def __str__(self) -> str:
         default = FaultSpec()

@@ -26,17 +26,6 @@ class Ladder:
     def __len__(self) -> int:
         return len(self.prices)
 
-    def __contains__(self, price: int) -> bool:
-        return price in self.steps
-
-    def get(self, price: int) -> int | None:
-        return self.steps.get(price)
-
-    def items(self) -> list[tuple[int, int]]:
-        """Every level, ascending price."""
-        steps = self.steps
-        return [(p, steps[p]) for p in self.prices]
-
     def best(self) -> int:
         return self.prices[-1] if self.bids else self.prices[0]
 
@@ -44,10 +33,6 @@ class Ladder:
         """The best level: (price, steps)."""
         price = self.prices[-1] if self.bids else self.prices[0]
         return price, self.steps[price]
-
-    def nth(self, i: int) -> int:
-        """The price `i` levels behind the best (0: the best)."""
-        return self.prices[-1 - i] if self.bids else self.prices[i]
 
     def far(self) -> int:
         """The price farthest from the best."""

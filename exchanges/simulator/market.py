@@ -136,6 +136,11 @@ class Market:
         self.paused_venues: set[str] = set()  # stalled venues: connections open, books still
         self.down_venues: set[str] = set()  # stalled and refusing everything (503), connections cut
         self._pending_1s: dict[tuple[str, str], list[BookEvent]] = defaultdict(list)
+        # Each walk's topics (depth, ticker, trade) and whether its venue has a 1000 ms stream.
+        self._topics = {
+            key: ((*key, "depth"), (*key, "ticker"), (*key, "trade"), key[0].startswith("binance"))
+            for key in self.walks
+        }
         # When a trade happens is decided apart from the walks: trade timing never moves a book.
         self._trade_clock = random.Random(f"trade-clock:{seed}")
         self.events = 0
@@ -182,17 +187,17 @@ class Market:
             self._step(key, walk, ts)
             if self._trade_clock.random() < trade_chance:
                 self.trades += 1
-                self._publish((key[0], key[1], "trade"), walk, walk.trade(ts))
+                self._publish(self._topics[key][2], walk, walk.trade(ts))
 
     def _step(self, key: tuple[str, str], walk: BookWalk, ts: int) -> None:
-        venue, symbol = key
+        depth, ticker, _, second = self._topics[key]
         event = walk.step(ts)
         self.events += 1
-        if venue.startswith("binance"):
+        if second:
             self._pending_1s[key].append(event)
-        self._publish((venue, symbol, "depth"), walk, event)
+        self._publish(depth, walk, event)
         if event.top_changed:
-            self._publish((venue, symbol, "ticker"), walk, event)
+            self._publish(ticker, walk, event)
 
     def pause(self) -> None:
         """Stop the clock. An event a snapshot already showed part of is streamed first, so the

@@ -77,7 +77,7 @@ class Outbox:
                 frame = await self.queue.get()
                 if frame is None or self.ws.closed:
                     return
-                if frame.kind != REPLY:
+                if frame.kind != REPLY and not self.faults().quiet_streams:
                     if not await self._stream_faults(frame):
                         continue
                 await self.ws.send_str(frame.text)

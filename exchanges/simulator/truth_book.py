@@ -4,99 +4,115 @@ Written apart from books/orderbook.py on purpose: tests compare the feed's Venue
 truth, and a comparison of one class with itself would pass whatever that class got wrong. An
 exchange has no boundary: it knows every level. What a client can know of it is `known()`: the
 levels inside the client's boundaries (books/orderbook.py states the rule).
+
+The truth is the walk's own book (`Ladder`s of integer ticks and steps) as far as it has been
+streamed, read as exact Decimals: nothing is copied per event. Only while a snapshot has cut into
+an event not yet streamed (`held`) does the walk's book run ahead of the truth; the truth then
+reads that event's levels as they were before it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from decimal import Decimal
+
+from exchanges.simulator.ladder import Ladder
 
 Level = tuple[Decimal, Decimal]
 
 
 class TruthSide:
-    """One side: `levels` maps price -> quantity; `prices` holds its keys in ascending order."""
+    """One side of the truth, best first when listed."""
 
-    __slots__ = ("levels", "prices", "bids")
+    __slots__ = ("ladder", "book")
 
-    def __init__(self, *, bids: bool) -> None:
-        self.levels: dict[Decimal, Decimal] = {}
-        self.prices: list[Decimal] = []
-        self.bids = bids
+    def __init__(self, ladder: Ladder, book: TruthBook) -> None:
+        self.ladder = ladder
+        self.book = book
+
+    def _ticks(self) -> tuple[list[int], dict[int, int]]:
+        """The side's prices (ascending) and quantities, in ticks and steps."""
+        ladder = self.ladder
+        held = self.book.held
+        if held is None:
+            return ladder.prices, ladder.steps
+        steps = dict(ladder.steps)
+        for price, was in held[0 if ladder.bids else 1].items():
+            if was is None:
+                steps.pop(price, None)
+            else:
+                steps[price] = was
+        return sorted(steps), steps
+
+    def _levels(self, ticks: list[int], steps: dict[int, int]) -> list[Level]:
+        price, qty = self.book.price, self.book.qty
+        return [(price(p), qty(steps[p])) for p in ticks]
 
     def __len__(self) -> int:
-        return len(self.prices)
+        return len(self._ticks()[0])
 
-    def put(self, price: Decimal, qty: Decimal) -> None:
-        if qty:
-            if price not in self.levels:
-                insort(self.prices, price)
-            self.levels[price] = qty
-        elif self.levels.pop(price, None) is not None:
-            del self.prices[bisect_left(self.prices, price)]
-
-    def clear(self) -> None:
-        self.levels.clear()
-        self.prices.clear()
+    @property
+    def levels(self) -> dict[Decimal, Decimal]:
+        """price -> quantity, a copy."""
+        return dict(self._levels(*self._ticks()))
 
     def best(self) -> Level | None:
-        if not self.prices:
+        prices, steps = self._ticks()
+        if not prices:
             return None
-        price = self.prices[-1] if self.bids else self.prices[0]
-        return price, self.levels[price]
+        best = prices[-1] if self.ladder.bids else prices[0]
+        return self.book.price(best), self.book.qty(steps[best])
 
     def top(self, n: int) -> list[Level]:
         """The best `n` levels, best first."""
-        levels, prices = self.levels, self.prices
-        if self.bids:
+        prices, steps = self._ticks()
+        if self.ladder.bids:
             chosen = prices[max(len(prices) - n, 0) :][::-1]
         else:
             chosen = prices[: max(n, 0)]
-        return [(p, levels[p]) for p in chosen]
+        return self._levels(chosen, steps)
 
     def inside(self, boundary: Decimal | None) -> list[Level]:
         """Every level at or better than `boundary` (all of them for None), best first."""
-        levels, prices = self.levels, self.prices
+        prices, steps = self._ticks()
         if boundary is None:
-            return self.top(len(prices))
-        if self.bids:
-            chosen = prices[bisect_left(prices, boundary) :][::-1]
+            chosen = prices[::-1] if self.ladder.bids else prices
+        elif self.ladder.bids:
+            chosen = prices[bisect_left(prices, boundary, key=self.book.price) :][::-1]
         else:
-            chosen = prices[: bisect_right(prices, boundary)]
-        return [(p, levels[p]) for p in chosen]
+            chosen = prices[: bisect_right(prices, boundary, key=self.book.price)]
+        return self._levels(chosen, steps)
 
 
 class TruthBook:
-    """One instrument's whole book on the simulated exchange, and its last update id."""
+    """One instrument's whole book on the simulated exchange, and its last update id.
 
-    __slots__ = ("venue", "symbol", "bids", "asks", "sequence")
+    `price(ticks)` and `qty(steps)` give the exact Decimals of the walk's integers; `held` is
+    (bids, asks) of {ticks: steps before, None where there was no level} for an event the walk
+    has made but not streamed yet, else None."""
 
-    def __init__(self, *, venue: str, symbol: str) -> None:
+    __slots__ = ("venue", "symbol", "bids", "asks", "sequence", "price", "qty", "held")
+
+    def __init__(
+        self,
+        *,
+        venue: str,
+        symbol: str,
+        bids: Ladder,
+        asks: Ladder,
+        price: Callable[[int], Decimal],
+        qty: Callable[[int], Decimal],
+        sequence: int,
+    ) -> None:
         self.venue = venue
         self.symbol = symbol
-        self.bids = TruthSide(bids=True)
-        self.asks = TruthSide(bids=False)
-        self.sequence: int | None = None
-
-    def reset(self, *, bids: Iterable[Level], asks: Iterable[Level], sequence: int) -> None:
-        self.bids.clear()
-        self.asks.clear()
-        self.change(bids=bids, asks=asks, sequence=sequence)
-
-    def change(self, *, bids: Iterable[Sequence] = (), asks: Iterable[Sequence] = (), sequence: int) -> None:
-        """Apply levels `(price, qty, ...)` (a walk's event entries carry an action too; 0 removes)."""
-        for side, levels in ((self.bids, bids), (self.asks, asks)):
-            book, prices = side.levels, side.prices
-            for level in levels:
-                price, qty = level[0], level[1]
-                if qty:
-                    if price not in book:
-                        insort(prices, price)
-                    book[price] = qty
-                elif book.pop(price, None) is not None:
-                    del prices[bisect_left(prices, price)]
+        self.price = price
+        self.qty = qty
+        self.bids = TruthSide(bids, self)
+        self.asks = TruthSide(asks, self)
         self.sequence = sequence
+        self.held: tuple[dict[int, int | None], dict[int, int | None]] | None = None
 
     def top(self, n: int) -> tuple[list[Level], list[Level]]:
         return self.bids.top(n), self.asks.top(n)

@@ -1,8 +1,8 @@
 """The random walk of one instrument's book: the truth every stream and snapshot is cut from.
 
 Prices and quantities live as integers (ticks, steps) while walking, so the book can never hold a
-price off the tick grid, and the truth is mirrored into an exact `TruthBook` (the simulator's own
-book model, independent of the feed's VenueBook that tests check against it). The walk depends on
+price off the tick grid, and the truth is read from them as an exact `TruthBook` (the simulator's
+own book model, independent of the feed's VenueBook that tests check against it). The walk depends on
 the seed and the instrument only: two simulators with the same seed produce the same books after
 the same number of steps, whatever their clocks or faults do.
 
@@ -20,6 +20,8 @@ import math
 import random
 import time
 from decimal import Decimal
+from itertools import count, filterfalse
+from statistics import NormalDist
 from typing import Protocol
 
 from exchanges.simulator.catalog import SimInstrument
@@ -29,9 +31,13 @@ from exchanges.simulator.truth_book import TruthBook
 
 __all__ = ["Anchor", "BookEvent", "BookWalk", "Entry", "TradeTick"]
 
-_log, _exp = math.log, math.exp
-NV_MAGICCONST = 4 * _exp(-0.5) / math.sqrt(2.0)  # as in random.normalvariate
-PRICE_CACHE = 4096  # prices a walk keeps as Decimal, for the ticks it used lately
+_log = math.log
+PRICE_CACHE = 4096  # prices a walk keeps as Decimal, of the ones it used lately
+# A new level's quantity is its instrument's typical one times a lognormal(-0.5, 1) factor, drawn
+# as one of SIZES equally likely quantiles of it: one uniform draw where a normal deviate takes a
+# loop of them. The largest factor is about 24 (the 99.99th percentile), the smallest 0.02.
+SIZES = 4096
+SIZE_FACTORS = tuple(math.exp(-0.5 + NormalDist().inv_cdf((i + 0.5) / SIZES)) for i in range(SIZES))
 
 
 class Anchor(Protocol):
@@ -45,8 +51,8 @@ class Anchor(Protocol):
 class BookWalk:
     """Generates uncrossed book changes for one instrument, 1..`max_changes` levels per event.
 
-    Its draws are the random module's own formulas (exponential, lognormal) written out, as a
-    walk makes a few of them for each of its changes: the same numbers from the same source."""
+    A walk makes a few draws for each of its changes, so they are cheap ones: an exponential is
+    -log(1 - u) / rate written out, a quantity one of the SIZES quantiles (one uniform each)."""
 
     def __init__(
         self,
@@ -62,9 +68,7 @@ class BookWalk:
         self.anchor = anchor
         # This event's target in ticks, and the highest bid and lowest ask that may be placed on
         # its side of it (None: no anchor, no such limit).
-        self._target: float | None = None
-        self._bid_cap: int | None = None
-        self._ask_floor: int | None = None
+        self._target = self._bid_cap = self._ask_floor = None
         self._tick_size = float(instrument.tick)
         self.rng = random.Random(f"walk:{seed}:{instrument.key}")
         self.min_levels = min_levels
@@ -75,12 +79,20 @@ class BookWalk:
         self.step_size = instrument.step
         self._typical = float(instrument.typical_qty / instrument.step)  # a level's usual steps
         self._no_qty = Decimal(0) * instrument.step  # a removed level's quantity, at the step's scale
-        self._prices: dict[int, Decimal] = {}
+        self._prices: dict[int, Decimal] = {}  # ticks -> price, for the ticks used lately
         self.bids = Ladder(bids=True)  # ticks -> steps
         self.asks = Ladder(bids=False)
-        self.truth = TruthBook(venue=instrument.venue, symbol=instrument.symbol)
         self.sequence = self.rng.randrange(1_000_000, 9_000_000)  # a venue's ids never start at 0
         self.next_trade_id = self.rng.randrange(100_000, 900_000)
+        self.truth = TruthBook(
+            venue=instrument.venue,
+            symbol=instrument.symbol,
+            bids=self.bids,
+            asks=self.asks,
+            price=self.price,
+            qty=self.qty,
+            sequence=self.sequence,
+        )
         self.pending: BookEvent | None = None  # generated for a snapshot, streamed at the next tick
         # Trades draw from their own source so their rate never changes the books a seed gives.
         self.trade_rng = random.Random(f"trades:{seed}:{instrument.key}")
@@ -98,16 +110,9 @@ class BookWalk:
     def qty(self, steps: int) -> Decimal:
         return Decimal(steps) * self.step_size
 
-    def _random_steps(self, _log=_log, _exp=_exp, nv=NV_MAGICCONST) -> int:
-        """A new quantity: the typical one times a lognormal(-0.5, 1) draw."""
-        random = self.rng.random
-        while True:  # a standard normal z (Kinderman and Monahan)
-            u1 = random()
-            u2 = 1.0 - random()
-            z = nv * (u1 - 0.5) / u2
-            if z * z / 4.0 <= -_log(u2):
-                break
-        steps = int(self._typical * _exp(-0.5 + z * 1.0))
+    def _random_steps(self) -> int:
+        """A new level's quantity, in steps (at least one)."""
+        steps = int(self._typical * SIZE_FACTORS[int(self.rng.random() * SIZES)])
         return steps if steps > 1 else 1
 
     def _depth_offset(self, _log=_log) -> int:
@@ -126,29 +131,20 @@ class BookWalk:
         else:
             mid = int(self.instrument.mid / self.tick)
         rng = self.rng
-        count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
-        price = mid - 1
-        for _ in range(count):
-            self.bids.set(price, self._random_steps())
-            price -= 1 + int(rng.expovariate(1 / 2))
-        count = rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))
-        price = mid + 1
-        for _ in range(count):
-            self.asks.set(price, self._random_steps())
-            price += 1 + int(rng.expovariate(1 / 2))
-        self.truth.reset(
-            bids=[(self.price(p), self.qty(q)) for p, q in self.bids.items()],
-            asks=[(self.price(p), self.qty(q)) for p, q in self.asks.items()],
-            sequence=self.sequence,
-        )
+        for book, away in ((self.bids, -1), (self.asks, 1)):
+            price = mid + away
+            for _ in range(rng.randint(self.min_levels + 30, min(self.max_levels, self.min_levels + 150))):
+                book.set(price, self._random_steps())
+                price += away * (1 + int(rng.expovariate(1 / 2)))
+            book.before = {}
 
     # ---- one event ----------------------------------------------------------------------
     def step(self, ts_ms: int) -> BookEvent:
         """The next event, applied to the truth: the one a snapshot already peeked at, if any."""
         event = self.pending if self.pending is not None else self._generate(ts_ms)
-        self.pending = None
+        self.pending = self.truth.held = None
         event.ts_ms = ts_ms
-        self.truth.change(bids=event.bids, asks=event.asks, sequence=event.last)
+        self.truth.sequence = event.last
         return event
 
     def snapshot(self, limit: int, *, mid_event: random.Random | None = None) -> tuple[int, list, list]:
@@ -162,6 +158,7 @@ class BookWalk:
             return book.sequence, bids, asks
         if self.pending is None:
             self.pending = self._generate(int(time.time() * 1000))
+            self.truth.held = (self.bids.before, self.asks.before)
         event = self.pending
         changes = [(True, p, q) for p, q, _ in event.bids] + [(False, p, q) for p, q, _ in event.asks]
         # Entry i of the event carries update id first + i. Never all but the last of a one-change
@@ -183,10 +180,10 @@ class BookWalk:
     def _generate(self, ts_ms: int) -> BookEvent:
         """Change 1..max_changes levels; returns the event that carries exactly those changes."""
         bids, asks = self.bids, self.asks
-        before_top = (bids.top(), asks.top())
+        before_top = self._tops()
         while True:
             bids.before, asks.before = {}, {}
-            wanted = self.rng.randint(1, self.max_changes)
+            wanted = 1 + int(self.rng.random() * self.max_changes)  # 1..max_changes
             self._change_levels(self._follow() if self.anchor is not None else 0, wanted)
             self._keep_size()
             bid_entries, ask_entries = self._entries(bids), self._entries(asks)
@@ -202,8 +199,13 @@ class BookWalk:
             ts_ms=ts_ms,
             bids=bid_entries,
             asks=ask_entries,
-            top_changed=(bids.top(), asks.top()) != before_top,
+            top_changed=self._tops() != before_top,
         )
+
+    def _tops(self) -> tuple[int, int, int, int]:
+        """Best bid and ask, each with its quantity."""
+        bid, ask = self.bids.prices[-1], self.asks.prices[0]
+        return bid, self.bids.steps[bid], ask, self.asks.steps[ask]
 
     def _follow(self) -> int:
         """Keep the best bid below the target and the best ask above it. When the price has moved
@@ -215,7 +217,7 @@ class BookWalk:
         budget = self.max_changes
         bids, asks = self.bids, self.asks
         changes = 0
-        best_bid, best_ask = bids.best(), asks.best()
+        best_bid, best_ask = bids.prices[-1], asks.prices[0]
         if best_bid >= target:  # the price fell through the bids
             while best_bid >= target and len(bids) > 1 and changes < budget - 1:
                 bids.set(best_bid, 0)
@@ -257,7 +259,7 @@ class BookWalk:
         side back towards the middle of its allowed size, so books neither empty out nor pile up
         at the cap: add_share is 0.5 + (middle - size) / (2 middle), kept within 0.1..0.9."""
         random = self.rng.random
-        pick, new_steps = self._pick_index, self._random_steps
+        pick, typical = self._pick_index, self._typical
         bids, asks = self.bids, self.asks
         middle, min_levels = self._mid_size, self.min_levels
         while done < wanted:
@@ -266,9 +268,15 @@ class BookWalk:
             prices = book.prices
             size = len(prices)
             roll = random()
-            if roll < 0.45:  # a quantity changes
-                i = pick(size)
-                book.requote(prices[-1 - i] if is_bid else prices[i], new_steps())
+            if roll < 0.45:  # a quantity changes (the most common change: _pick_index,
+                # _random_steps and Ladder.requote written out)
+                i = int(-_log(1.0 - random()) / (1 / 8))
+                price = prices[-1 - i if i < size else 0] if is_bid else prices[i if i < size else -1]
+                steps = int(typical * SIZE_FACTORS[int(random() * SIZES)])
+                levels, before = book.steps, book.before
+                if price not in before:
+                    before[price] = levels[price]
+                levels[price] = steps if steps > 1 else 1
                 done += 1
                 continue
             add_share = 0.5 + (middle - size) / (2 * middle)
@@ -287,18 +295,19 @@ class BookWalk:
         """A new level behind the top, or inside the spread when there is room (3 times in 10)."""
         rng = self.rng
         is_bid = book.bids
-        best_bid, best_ask = self.bids.best(), self.asks.best()
+        best_bid, best_ask = self.bids.prices[-1], self.asks.prices[0]
         low, high = self._room(is_bid, best_bid, best_ask)
         if low <= high and rng.random() < 0.3:
-            price = rng.randint(low, high)
+            price = low + int(rng.random() * (high - low + 1))  # low..high
         elif is_bid:
             price = best_bid - self._depth_offset()
         else:
             price = best_ask + self._depth_offset()
         # An occupied price: the new level goes to the next free tick further out.
-        taken, away = book.steps, -1 if is_bid else 1
-        while price in taken:
-            price += away
+        taken = book.steps
+        if price in taken:
+            away = -1 if is_bid else 1
+            price = next(filterfalse(taken.__contains__, count(price + away, away)))
         if price <= 0:
             return 0
         book.set(price, self._random_steps())
@@ -309,7 +318,7 @@ class BookWalk:
         it is in the way. Never crossed: the new level is always strictly inside."""
         bids, asks = self.bids, self.asks
         is_bid = book.bids
-        best_bid, best_ask = bids.best(), asks.best()
+        best_bid, best_ask = bids.prices[-1], asks.prices[0]
         if self._target is not None:
             # Following a price: the touch steps in only as far as its own side of it.
             low, high = self._room(is_bid, best_bid, best_ask)
@@ -339,10 +348,13 @@ class BookWalk:
 
     def _keep_size(self) -> None:
         """Keep each side between min_levels and max_levels by trimming or adding far levels."""
+        low, high = self.min_levels, self.max_levels
+        if low <= len(self.bids.prices) <= high and low <= len(self.asks.prices) <= high:
+            return  # as nearly always
         for book in (self.bids, self.asks):
-            while len(book) > self.max_levels:
+            while len(book.prices) > self.max_levels:
                 book.set(book.far(), 0)
-            while len(book) < self.min_levels:
+            while len(book.prices) < self.min_levels:
                 far = book.far()
                 price = far - self._depth_offset() if book.bids else far + self._depth_offset()
                 if price <= 0:
@@ -351,19 +363,17 @@ class BookWalk:
 
     def _entries(self, book: Ladder) -> list[Entry]:
         """What the event did to one side, ascending price: each price it touched (a level that
-        came and went within the event tells nothing)."""
-        out: list[Entry] = []
-        before, steps, step, prices = book.before, book.steps, self.step_size, self._prices
-        for price, was in sorted(before.items()):
-            now = steps.get(price)
-            if now is None and was is None:
-                continue
-            exact = prices.get(price) or self.price(price)
-            if now is None:
-                out.append((exact, self._no_qty, "delete"))
-            else:
-                out.append((exact, Decimal(now) * step, "new" if was is None else "change"))
-        return out
+        came and went within the event tells nothing), with its quantity now and its action."""
+        now_of, prices, price_of, step = book.steps.get, self._prices, self.price, self.step_size
+        return [
+            (
+                prices.get(price) or price_of(price),
+                self._no_qty if now is None else Decimal(now) * step,
+                "delete" if now is None else "new" if was is None else "change",
+            )
+            for price, was in sorted(book.before.items())
+            if (now := now_of(price)) is not None or was is not None
+        ]
 
     # ---- trades -------------------------------------------------------------------------
     def trade(self, ts_ms: int) -> TradeTick:
@@ -372,10 +382,8 @@ class BookWalk:
         rng = self.trade_rng
         sell = rng.random() < 0.5
         (bid, bid_qty), (ask, ask_qty) = self.best()
-        typical = self._typical / 4
-        qty = min(
-            bid_qty if sell else ask_qty, self.qty(max(1, int(typical * rng.lognormvariate(-0.5, 1.0))))
-        )
+        steps = max(1, int(self._typical / 4 * rng.lognormvariate(-0.5, 1.0)))
+        qty = min(bid_qty if sell else ask_qty, self.qty(steps))
         self.next_trade_id += 1
         return TradeTick(
             trade_id=self.next_trade_id,
