@@ -32,7 +32,7 @@ from exchanges.simulator.truth_book import TruthBook
 __all__ = ["Anchor", "BookEvent", "BookWalk", "Entry", "TradeTick"]
 
 _log = math.log
-PRICE_CACHE = 4096  # prices a walk keeps as Decimal, of the ones it used lately
+PRICE_CACHE = 1024  # prices a walk keeps as Decimal, of the ones it used lately
 # A new level's quantity is its instrument's typical one times a lognormal(-0.5, 1) factor, drawn
 # as one of SIZES equally likely quantiles of it: one uniform draw where a normal deviate takes a
 # loop of them. The largest factor is about 24 (the 99.99th percentile), the smallest 0.02.
