@@ -4,7 +4,8 @@ At least the seeded instruments of `exchanges/migrations/0002_...`, with the sam
 contract sizes, plus a few more so a connector meets more than the defaults. `instruments(n)`
 lists n of them for a bigger market (`simulate_exchanges --instruments 200`): the catalog, then
 made-up coins X001, X002... each listed on Binance spot, USD-M and COIN-M in turn, so their
-pairs have several venues to consolidate.
+pairs have several venues to consolidate. `only(["binance:BTCUSDT", ...])` lists just the named
+ones (`--only`), so a market streams no book that nobody reads.
 """
 
 from __future__ import annotations
@@ -197,3 +198,17 @@ def instruments(count: int | None = None) -> list[SimInstrument]:
     if count <= len(CATALOG):
         return list(CATALOG[:count])
     return list(CATALOG) + [generated_instrument(n) for n in range(count - len(CATALOG))]
+
+
+def only(keys: list[str], listed: list[SimInstrument] | None = None) -> list[SimInstrument]:
+    """The instruments named `venue:symbol` (in the catalog's order), out of `listed` (default
+    the catalog); a name not listed is refused with the list of those that are."""
+    listed = list(CATALOG) if listed is None else listed
+    wanted = {key.strip() for key in keys if key.strip()}
+    known = {inst.key for inst in listed}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise ValueError(f"unknown instruments {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if not wanted:
+        raise ValueError("no instrument named")
+    return [inst for inst in listed if inst.key in wanted]

@@ -1,8 +1,8 @@
 """Live latency: a venue change reaching a browser's WebSocket, with 100 clients on one pair while
 the simulator sends 5,000 venue messages a second.
 
-A `simulate_exchanges` process (rate per instrument = 5,000 / instruments) feeds marketagg run as
-a user runs it, in one of two topologies:
+A `simulate_exchanges` process streaming only the seeded instruments (`--only`; rate per instrument
+= 5,000 / instruments) feeds marketagg run as a user runs it, in one of two topologies:
 - `split`, the production one of docker-compose.yml: `manage.py runfeeds` (feeds, every sink,
   live publisher) and a `daphne marketagg.asgi:application` web process, joined by Redis (channel
   layer and live store; BENCH_REDIS_URL, default redis://127.0.0.1:6379/14, emptied first);
@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from exchanges.defaults import INSTRUMENTS
 from tests.e2e.server import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,27 +56,35 @@ def _manage(env: dict, *args: str) -> None:
 
 
 async def _clients(url: str, n: int, seconds: float) -> list[float]:
+    """Each client's messages as (receive time, text); the text is parsed only after the run.
+
+    All the clients share this one process (a browser is its own): parsing a message in the
+    receive loop would delay the receive times of the clients served after it, so the loop only
+    reads the clock and keeps the text.
+    """
     import aiohttp
 
-    latencies: list[float] = []
+    received: list[list[tuple[float, str]]] = []
 
     async def one(session) -> None:
         ws_url = url.replace("http", "ws") + "/ws/book/BTC-USDT/"
+        mine: list[tuple[float, str]] = []
+        received.append(mine)
         async with session.ws_connect(ws_url, headers={"Origin": url}, max_msg_size=0) as ws:
             end = time.monotonic() + seconds
-            first = True
             while time.monotonic() < end:
                 msg = await ws.receive(timeout=10)
-                now = time.time()
-                payload = json.loads(msg.data)
-                if first:  # the first message is the state on joining, not a fresh change
-                    first = False
-                    continue
-                if payload.get("ts"):
-                    latencies.append(now - float(payload["ts"]))
+                mine.append((time.time(), msg.data))
 
     async with aiohttp.ClientSession() as session:
         await asyncio.gather(*(one(session) for _ in range(n)))
+    latencies: list[float] = []
+    for mine in received:
+        # The first message is the state on joining, not a fresh change.
+        for now, text in mine[1:]:
+            ts = json.loads(text).get("ts")
+            if ts:
+                latencies.append(now - float(ts))
     return latencies
 
 
@@ -88,8 +97,10 @@ def measure(*, clients: int = CLIENTS, seconds: float = SECONDS, topology: str =
         redis.Redis.from_url(REDIS).flushdb()
     _manage(env, "migrate", "-v0")
     sim_port, web_port = free_port(), free_port()
-    instruments = 8  # the seeded instruments
-    rate = VENUE_MSGS_PER_S / instruments
+    # The simulator streams exactly the seeded instruments, the ones marketagg reads: every venue
+    # message is one that marketagg handles.
+    seeded = [f"{venue}:{symbol}" for venue, symbol, *_ in INSTRUMENTS]
+    rate = VENUE_MSGS_PER_S / len(seeded)
     _manage(
         env,
         "shell",
@@ -100,6 +111,7 @@ def measure(*, clients: int = CLIENTS, seconds: float = SECONDS, topology: str =
     )
     log = open(Path(var) / "bench.log", "ab")
     sim = [sys.executable, "manage.py", "simulate_exchanges", "--port", str(sim_port), "--rate", str(rate)]
+    sim += ["--only", ",".join(seeded)]
     procs = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         for command in [sim, *_marketagg(topology, web_port)]

@@ -40,14 +40,23 @@ class Command(BaseCommand):
             help="list N instruments: the built-in catalog, then made-up coins X001, X002... on "
             "Binance spot, USD-M and COIN-M (default: the catalog)",
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            metavar="VENUE:SYMBOL,...",
+            help='list only these, e.g. "binance:BTCUSDT,deribit:BTC-PERPETUAL" (out of the '
+            "catalog, or of the --instruments N): no book moves that nobody reads",
+        )
 
     def handle(self, *args, **options) -> None:
         from exchanges.simulator import FaultSpec
-        from exchanges.simulator.catalog import instruments
+        from exchanges.simulator.catalog import instruments, only
 
         try:
             faults = FaultSpec.parse(options["faults"])
             catalog = instruments(options["instruments"])
+            if options["only"]:
+                catalog = only(options["only"].split(","), catalog)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         asyncio.run(self.serve(options, faults, catalog))
