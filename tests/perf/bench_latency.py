@@ -51,11 +51,20 @@ def _marketagg(topology: str, web_port: int) -> list[list[str]]:
     return [[sys.executable, "manage.py", "runfeeds"], [*web, "marketagg.asgi:application"]]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _manage(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-async def _clients(url: str, n: int, seconds: float) -> list[float]:
+async def _clients(url: str, n: int, seconds: float) -> list[list[tuple[float, str]]]:
     """Each client's messages as (receive time, text); the text is parsed only after the run.
 
     All the clients share this one process (a browser is its own): parsing a message in the
@@ -78,14 +87,32 @@ async def _clients(url: str, n: int, seconds: float) -> list[float]:
 
     async with aiohttp.ClientSession() as session:
         await asyncio.gather(*(one(session) for _ in range(n)))
+    return received
+
+
+def _stages(
+    received: list[list[tuple[float, str]]], rows: list
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Each message's latency (receive time - ts), and its stages: the feed process's (ts to
+    published_at), the web process's (to sent_at) and the socket's with the client's (to receive).
+    `rows` gets [client, version, ts, published_at, sent_at, receive time] for each message."""
     latencies: list[float] = []
-    for mine in received:
+    stages: dict[str, list[float]] = {"feed": [], "web": [], "socket": []}
+    for client, mine in enumerate(received):
         # The first message is the state on joining, not a fresh change.
         for now, text in mine[1:]:
-            ts = json.loads(text).get("ts")
-            if ts:
-                latencies.append(now - float(ts))
-    return latencies
+            payload = json.loads(text)
+            ts = payload.get("ts")
+            if not ts:
+                continue
+            latencies.append(now - float(ts))
+            published, sent = payload.get("published_at"), payload.get("sent_at")
+            rows.append([client, payload.get("version"), ts, published, sent, now])
+            if published and sent:
+                stages["feed"].append(float(published) - float(ts))
+                stages["web"].append(float(sent) - float(published))
+                stages["socket"].append(now - float(sent))
+    return latencies, stages
 
 
 def measure(*, clients: int = CLIENTS, seconds: float = SECONDS, topology: str = "split") -> dict:
@@ -112,9 +139,11 @@ def measure(*, clients: int = CLIENTS, seconds: float = SECONDS, topology: str =
     log = open(Path(var) / "bench.log", "ab")
     sim = [sys.executable, "manage.py", "simulate_exchanges", "--port", str(sim_port), "--rate", str(rate)]
     sim += ["--only", ",".join(seeded)]
+    commands = [sim, *_marketagg(topology, web_port)]
+    names = ["simulator", *(["serve"] if topology == "serve" else ["runfeeds", "daphne"])]
     procs = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        for command in [sim, *_marketagg(topology, web_port)]
+        for command in commands
     ]
     url = f"http://127.0.0.1:{web_port}"
     try:
@@ -125,7 +154,16 @@ def measure(*, clients: int = CLIENTS, seconds: float = SECONDS, topology: str =
                 return r.status == 200
 
         wait_until(healthy, timeout=90, what=f"marketagg ({topology}) healthy against the simulator")
-        lat = sorted(asyncio.run(_clients(url, clients, seconds)))
+        cpu_before = {name: _cpu_seconds(p.pid) for name, p in zip(names, procs, strict=True)}
+        bench_before = sum(os.times()[:2])
+        received = asyncio.run(_clients(url, clients, seconds))
+        cpu = {name: _cpu_seconds(p.pid) - cpu_before[name] for name, p in zip(names, procs, strict=True)}
+        cpu["clients"] = sum(os.times()[:2]) - bench_before
+        rows: list = []
+        lat, stages = _stages(received, rows)
+        # Every message's times, to look at one burst or one client.
+        (Path(var) / "messages.json").write_text(json.dumps(rows))
+        lat.sort()
     finally:
         for p in procs:
             p.terminate()
@@ -138,17 +176,26 @@ def measure(*, clients: int = CLIENTS, seconds: float = SECONDS, topology: str =
     if not lat:
         raise RuntimeError(f"no message reached the clients; see {var}/bench.log")
 
-    def q(f: float) -> float:
-        return lat[int(f * (len(lat) - 1))] * 1000
+    def q(values: list[float], f: float) -> float:
+        return values[int(f * (len(values) - 1))] * 1000
 
     return {
         "clients": clients,
         "messages": len(lat),
-        "p50_ms": q(0.5),
-        "p99_ms": q(0.99),
+        "p50_ms": q(lat, 0.5),
+        "p99_ms": q(lat, 0.99),
         "max_ms": lat[-1] * 1000,
         "venue_msgs_per_s": VENUE_MSGS_PER_S,
         "topology": topology,
+        "messages_file": str(Path(var) / "messages.json"),
+        # CPU seconds each process used while the clients listened (the machine has 2 cores).
+        "cpu_s": {name: round(v, 1) for name, v in cpu.items()},
+        # Where the time goes (p50/p99 of each stage, ms), to read beside the total.
+        "stages_ms": {
+            name: [round(q(sorted(v), 0.5), 1), round(q(sorted(v), 0.99), 1)]
+            for name, v in stages.items()
+            if v
+        },
     }
 
 
