@@ -16,6 +16,17 @@ class BadNumber(ValueError):
     """A price or quantity that is not a finite, non-negative decimal."""
 
 
+class SpelledLevels(list):
+    """A change's (price, quantity) Decimal pairs that also keep the venue's own spelling.
+
+    `spelled` is the venue's level list as it arrived ([["65000.10", "1.5"], ...], every item a
+    decimal string already checked by the connector), item for item the same levels. The tick
+    recorder stores that text as it is instead of writing each Decimal back out (a str() per
+    number: most of what storing a change cost). Still a list of pairs for every other sink."""
+
+    __slots__ = ("spelled",)
+
+
 def decode_json(raw: bytes | str):
     """Parse JSON with every non-integer number as an exact Decimal. Raises msgspec.DecodeError."""
     return _decoder.decode(raw)

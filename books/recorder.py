@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import msgspec
 from django.conf import settings
+
+from books.numbers import SpelledLevels
 
 from books.storage.tables import BadRow
 from books.writer import TickWriter
@@ -42,6 +45,7 @@ class _InstrumentState:
 
 
 _MID_STEP = Decimal(1).scaleb(-18)
+_encode = msgspec.json.encode
 _SIDE = {"buy": "buy", "sell": "sell", "b": "buy", "s": "sell", "bid": "sell", "ask": "buy"}
 
 
@@ -76,7 +80,13 @@ class TickRecorder:
         if not snapshot and (bids or asks):
             # The hot path: one row per change, whatever its size. Levels were checked where they
             # entered (books.numbers.to_decimal); the writer re-checks them in its own thread.
-            self.writer.submit("delta", (at, iid, seq, event, bids, asks), check=False)
+            if type(bids) is SpelledLevels and type(asks) is SpelledLevels:
+                # The venue's own decimal strings, already checked: stored as they came, one
+                # encode for the list instead of a str() per number.
+                row = (at, iid, seq, event, _encode(bids.spelled), _encode(asks.spelled))
+            else:
+                row = (at, iid, seq, event, bids, asks)
+            self.writer.submit("delta", row, check=False)
         if snapshot or ts - state.last_snapshot >= self.snapshot_interval:
             state.last_snapshot = ts
             self._submit("snapshot", self._snapshot_row(book, at=at, iid=iid, event=event))

@@ -174,8 +174,9 @@ def encode_delta(row) -> tuple:
     """The delta row as the targets write it: bids and asks as JSONB_VERSION + JSON text.
     Raises BadRow (check_row's message) for a row that cannot be stored exactly as it is.
 
-    The writer thread runs it on every delta row (the recorder submits them unchecked): the usual
-    row takes the fast path; anything it cannot vouch for goes through check_row, and if that
+    The writer thread runs it on every delta row (the recorder submits them unchecked): levels
+    given as bytes are JSON the recorder wrote from a venue's checked spelling, taken as they are;
+    the usual row takes the fast path; anything it cannot vouch for goes through check_row, and if that
     passes (a Decimal subclass, "-0") is spelled level by level."""
     if type(row) is tuple and len(row) == 6:
         time, iid, seq, event, bids, asks = row
@@ -188,6 +189,9 @@ def encode_delta(row) -> tuple:
             and type(event) is int
             and -_INT64 <= event < _INT64
         ):
+            if type(bids) is bytes and type(asks) is bytes:
+                # JSON the recorder made of a venue's own checked decimal strings (SpelledLevels).
+                return (time, iid, seq, event, JSONB_VERSION + bids, JSONB_VERSION + asks)
             bids_json = _levels_json(bids)
             asks_json = _levels_json(asks)
             if bids_json is not None and asks_json is not None:

@@ -8,7 +8,7 @@ the shape and type of every item is checked before it becomes a number.
 
 from decimal import Decimal, InvalidOperation
 
-from books.numbers import ZERO, BadNumber
+from books.numbers import ZERO, BadNumber, SpelledLevels
 
 _D = Decimal
 # All Binance ever puts in a number: digits and a point. What is left after stripping these from
@@ -29,11 +29,14 @@ PRICE_CACHE_SIZE = 200_000
 _prices: dict[str, Decimal] = {}
 
 
-def parse_pairs(rows) -> list[tuple[Decimal, Decimal]]:
-    """Binance `[["price", "qty"], ...]`: each level a list of exactly two decimal strings."""
+def parse_pairs(rows) -> SpelledLevels:
+    """Binance `[["price", "qty"], ...]`: each level a list of exactly two decimal strings.
+
+    The pairs keep `rows` as their spelling (books.numbers.SpelledLevels): never change it after."""
     if type(rows) is not list:
         raise _bad("level list is not a list", rows)
-    out = []
+    out = SpelledLevels()
+    out.spelled = rows
     append = out.append
     digits = _DIGITS
     known = _prices
