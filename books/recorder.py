@@ -31,7 +31,6 @@ import msgspec
 from django.conf import settings
 
 from books.numbers import SpelledLevels
-
 from books.storage.tables import BadRow
 from books.writer import TickWriter
 
