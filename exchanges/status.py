@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ log = get_logger("exchanges.status")
 
 # A symbol the venue refuses: the connector says so once, with the venue's message as the reason.
 INVALID = "invalid"
+OUTBOX_MAX = 10_000  # state changes waiting for the channel layer
 
 
 def feed_states_save(*, rows: list[dict], gone: Iterable[str] = ()) -> None:
@@ -60,7 +62,11 @@ class StatusBoard:
         self.layer = layer
         self.group = group or settings.MARKETAGG["STATUS_GROUP"]
         self.events: list[StateEvent] = []
-        self._pending: set[asyncio.Task] = set()
+        # State changes go out one at a time, in order, from one task: a task per change raced for
+        # the channel layer's connections (MaxConnectionsError with 200 instruments starting).
+        self._outbox: deque[dict] = deque()
+        self._sender: asyncio.Task | None = None
+        self.dropped = 0  # changes not published: the outbox was full (the layer far behind)
         self._last_counts: dict[str, tuple[float, int]] = {}
         self._last_event: dict[str, StateEvent] = {}  # key -> the last state event: its reason
         self._saved: set[str] = set()  # keys this process has rows for (another shard owns the rest)
@@ -89,15 +95,21 @@ class StatusBoard:
             "ts": event.ts,
             "reason": event.reason,
         }
-        task = asyncio.get_running_loop().create_task(self._send(message))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        if len(self._outbox) >= OUTBOX_MAX:
+            self._outbox.popleft()  # the oldest goes: the page's one-second picture repeats it anyway
+            self.dropped += 1
+        self._outbox.append(message)
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.get_running_loop().create_task(self._send_all())
 
-    async def _send(self, message: dict) -> None:
-        try:
-            await self.layer.group_send(self.group, message)
-        except Exception as exc:  # a full or absent channel layer must not touch the feeds
-            log.warning("status publish failed", error=repr(exc))
+    async def _send_all(self) -> None:
+        outbox = self._outbox
+        while outbox:
+            message = outbox.popleft()
+            try:
+                await self.layer.group_send(self.group, message)
+            except Exception as exc:  # a full or absent channel layer must not touch the feeds
+                log.warning("status publish failed", error=repr(exc))
 
     # periodic work
     def rows(self, supervisor) -> list[dict]:
