@@ -66,10 +66,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not lines:
             raise CommandError(f"capture {options['capture']} is empty")
-        specs = discover_specs(lines)
-        sink = None
+        specs = sink = None  # None: the replay finds the instruments while its server starts
         if options["store"]:
-            specs, sink = self._storage(specs)
+            specs, sink = self._storage(discover_specs(lines))
         self.quiet = options["quiet"]
         self._progress_shown = False
         if self.quiet:
