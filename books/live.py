@@ -3,7 +3,9 @@
 The feed process keeps the consolidated books; `LivePublisher` listens to them, and at most
 MARKETAGG["PUBLISH_HZ"] times a second per pair (at once when a venue leaves or returns) builds
 the pair's payload (books, members, crossing, live metrics), puts it in the live store and sends
-it, cut to MARKETAGG["PUBLISH_DEPTH"] levels a side, to the channel-layer group `book.<PAIR>`.
+it, cut to MARKETAGG["PUBLISH_DEPTH"] levels a side, to the web processes' relays
+(books/relay.py) through the channel-layer group `book.<PAIR>`; on Redis first with one PUBLISH
+on the pair's pub/sub channel (relay.FastLane: a group_send costs four round trips).
 
 The store is in memory when settings.REDIS_URL is empty (embedded `serve`: web and feeds share a
 process) and Redis keys `marketagg:live:<PAIR>` otherwise (web and feed processes apart). Its
@@ -24,6 +26,7 @@ from django.conf import settings
 from books.consolidated import ConsolidatedBook, ConsolidatedBooks
 from books.consolidated_levels import fast_plain
 from books.numbers import plain
+from books.relay import fast_lane
 from marketagg.logging import get_logger
 
 log = get_logger("books.live")
@@ -206,6 +209,7 @@ class LivePublisher:
         self._last: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._rows = VenueRows()
+        self._lane = None  # the relays' pub/sub lane when the layer is Redis (see run)
         books.add_listener(self.changed)
 
     def changed(self, pair: str, book: ConsolidatedBook, now: float) -> None:
@@ -216,6 +220,15 @@ class LivePublisher:
         self._wake.set()
 
     async def run(self) -> None:
+        self._lane = fast_lane(self.layer)
+        try:
+            await self._run()
+        finally:
+            lane, self._lane = self._lane, None
+            if lane is not None:
+                await lane.close()
+
+    async def _run(self) -> None:
         interval = 1.0 / self.hz
         loop = asyncio.get_running_loop()
         while True:
@@ -249,7 +262,10 @@ class LivePublisher:
             payload = build_payload(book=book, metrics=self._metrics(pair, book), rows=self._rows)
             # Browsers first: the live store's copy (venue books included) is for the API's reads.
             if self.layer is not None:
-                await self.layer.group_send(group_name(pair), push_message(payload, depth=self.depth))
+                message = push_message(payload, depth=self.depth)
+                if self._lane is not None:  # the relays' fast lane: one round trip
+                    await self._lane.publish(pair, message)
+                await self.layer.group_send(group_name(pair), message)
             if self.store.blocking:
                 await asyncio.to_thread(self.store.put, pair, payload)
             else:
