@@ -97,7 +97,7 @@ class BookConsumer(AsyncWebsocketConsumer):
     stream = "book"
 
     async def connect(self) -> None:
-        self.counted = self.joined = False
+        self.counted = self.joined = self.accepted = False
         self.pending: dict | None = None
         self.flusher: asyncio.Task | None = None
         self.flush_due = False  # deliver() handed out a flush that has not run yet
@@ -123,11 +123,14 @@ class BookConsumer(AsyncWebsocketConsumer):
         await RELAYS.join(self.channel_layer, self.pair, self.deliver)
         self.joined = True
         await self.accept()
+        self.accepted = True
         self.counted = True
         WS_CLIENTS.labels(self.stream).inc()
-        payload = await sync_to_async(selectors.live_payload, thread_sensitive=False)(self.pair)
-        if payload is not None and self.pending is None:
-            self.pending = payload
+        if self.pending is None:  # else an update came while joining: newer than the store's
+            payload = await sync_to_async(selectors.live_payload, thread_sensitive=False)(self.pair)
+            if payload is not None and self.pending is None and not self.sent:
+                self.pending = payload  # nothing newer came from the relay meanwhile
+        if self.pending is not None and not self.flush_due and self.flusher is None:
             await self.flush()
 
     async def disconnect(self, code) -> None:
@@ -168,8 +171,8 @@ class BookConsumer(AsyncWebsocketConsumer):
         if self.pending is not None:
             WS_COALESCED.inc()
         self.pending = payload
-        if self.flusher is not None or self.flush_due:
-            return None
+        if self.flusher is not None or self.flush_due or not self.accepted:
+            return None  # on its way already, or connect() sends it once the socket is accepted
         now = time.monotonic()
         wait = 0.0
         if self.sent:
