@@ -32,6 +32,7 @@ from marketagg.logging import get_logger
 log = get_logger("books.live")
 
 KEY_PREFIX = "marketagg:live:"
+PRESETTLE_LEAD = 0.02  # seconds before a publication its book applies the diffs waiting
 PAIRS_KEY = "marketagg:live:pairs"
 
 
@@ -208,16 +209,20 @@ class LivePublisher:
         self._membership_seen: dict[str, int] = {}
         self._last: dict[str, float] = {}
         self._wake = asyncio.Event()
+        self._settled: set[str] = set()  # dirty pairs whose diffs were applied ahead of publication
         self._rows = VenueRows()
         self._lane = None  # the relays' pub/sub lane when the layer is Redis (see run)
         books.add_listener(self.changed)
 
     def changed(self, pair: str, book: ConsolidatedBook, now: float) -> None:
-        """The consolidated-book listener: O(1), on the event loop."""
-        self._dirty.add(pair)
-        if book.membership_version != self._membership_seen.get(pair):
+        """The consolidated-book listener: O(1), on the event loop. Wakes the publisher only when
+        the pair becomes due for publication (a pair already waiting keeps its time)."""
+        urgent = book.membership_version != self._membership_seen.get(pair)
+        if urgent:
             self._urgent.add(pair)
-        self._wake.set()
+        if urgent or pair not in self._dirty:
+            self._dirty.add(pair)
+            self._wake.set()
 
     async def run(self) -> None:
         self._lane = fast_lane(self.layer)
@@ -230,8 +235,15 @@ class LivePublisher:
 
     async def _run(self) -> None:
         interval = 1.0 / self.hz
+        # A little before a pair's publication, its book applies the diffs noted since the last
+        # one (ConsolidatedBook.settle), so that the publication, when it comes, finds little
+        # left to apply: a browser waits for the publication's work, not for a batch of diffs.
+        lead = min(PRESETTLE_LEAD, interval / 4)
         loop = asyncio.get_running_loop()
         while True:
+            # Cleared before the pairs are looked at: a pair that turns dirty meanwhile wakes the
+            # wait below at once (its later changes no longer wake anything).
+            self._wake.clear()
             timeout = None
             now = loop.time()
             for pair in sorted(self._dirty):
@@ -239,10 +251,16 @@ class LivePublisher:
                 if pair in self._urgent or now >= due:
                     await self.publish(pair)
                     self._last[pair] = loop.time()
-                else:
-                    wait = due - now
-                    timeout = wait if timeout is None else min(timeout, wait)
-            self._wake.clear()
+                    continue
+                wait = due - now
+                if wait > lead:
+                    wait -= lead  # wake early to settle
+                elif pair not in self._settled:
+                    self._settled.add(pair)
+                    book = self.books.books.get(pair)
+                    if book is not None:
+                        book.settle()
+                timeout = wait if timeout is None else min(timeout, wait)
             if self._dirty and timeout is None:
                 continue  # changes arrived while publishing
             try:
@@ -254,6 +272,7 @@ class LivePublisher:
         """Build the pair's payload now (on the loop, where the book is consistent), store and send it."""
         book = self.books.books.get(pair)
         self._dirty.discard(pair)
+        self._settled.discard(pair)
         self._urgent.discard(pair)
         if book is None:
             return
