@@ -112,9 +112,10 @@ async def run_replay(
             raise ReplayError(
                 "the capture names no instrument with a book (no depth streams, channels or frames)"
             )
-        # The consolidated books ride along with whatever sink the caller gave (the tick recorder).
+        # The consolidated books ride along with whatever sink the caller gave (the tick recorder),
+        # when some instrument joins one (a capture without instrument lists has none to build).
         consolidated = ConsolidatedBooks(specs)
-        sink = FanoutSink(consolidated, sink)
+        sink = FanoutSink(consolidated if consolidated.books else None, sink)
         try:
             await server.ready()
         except ServerProcessError as exc:
