@@ -4,7 +4,7 @@ Each venue instrument whose `consolidate_into or pair` names the pair is a membe
 levels are converted to base units (books.conversion) and added to the pair's levels, which keep
 their total and each member's contribution. Prices stay exact: the union of the venues' grids.
 
-A venue diff is only noted on the feed's hot path (its lists are kept, O(1)); the book settles the
+A venue diff is only noted on the feed's hot path (the prices it names); the book settles the
 noted diffs before anything reads it (every read goes through `bids`/`asks`/`settle`), or once
 SETTLE_EVERY diffs are pending. Settling touches each noted price once, however many diffs named
 it, and brings the member's part there to what its venue book holds now (which makes it exact in
@@ -58,7 +58,9 @@ class ConsolidatedBook:
         self.members: dict[str, Member] = {}
         self._bids = BookSide(descending=True)
         self._asks = BookSide(descending=False)
-        self._pending: list[tuple[Member, list, list]] = []  # venue diffs noted, not yet settled
+        # The prices venue diffs named since the last settle, per member, and how many diffs.
+        self._pending: dict[Member, tuple[set, set]] = {}
+        self._noted = 0
         self.to_base: dict[str, object] = {}  # member key -> its conversion, for reads
         self.updated_at = 0.0
         self.version = 0  # every change
@@ -197,30 +199,29 @@ class ConsolidatedBook:
 
     # ---- changes (from ConsolidatedBooks) -------------------------------------------------------
     def apply(self, member: Member, bids, asks) -> None:
-        """Note a venue diff (absolute venue quantities at prices, zero removes): settled before
-        the next read. The lists are kept as they are: the feed never changes them afterwards."""
-        pending = self._pending
-        pending.append((member, bids, asks))
-        if len(pending) >= SETTLE_EVERY:
+        """Note a venue diff (absolute venue quantities at prices, zero removes): its prices are
+        settled before the next read. Only the prices are kept, never the lists: holding every
+        diff's levels until a settle kept thousands of lists alive and cost more than noting."""
+        prices = self._pending.get(member)
+        if prices is None:
+            prices = self._pending[member] = (set(), set())
+        if bids:
+            prices[0].update(map(_price, bids))
+        if asks:
+            prices[1].update(map(_price, asks))
+        self._noted += 1
+        if self._noted >= SETTLE_EVERY:
             self.settle()
 
     def settle(self) -> None:
         """Apply the noted diffs: at each price they named, once, the member's part becomes what its
-        venue book holds there now. The venue book never drops a level it knows (the boundary
+        venue book holds now. The venue book never drops a level it knows (the boundary
         rule), so its levels at the named prices are all there is to follow."""
-        pending = self._pending
-        if not pending:
+        touched = self._pending
+        if not touched:
             return
-        self._pending = []
-        touched: dict[Member, tuple[set, set]] = {}
-        for member, bids, asks in pending:
-            prices = touched.get(member)
-            if prices is None:
-                prices = touched[member] = (set(), set())
-            if bids:
-                prices[0].update(map(_price, bids))
-            if asks:
-                prices[1].update(map(_price, asks))
+        self._pending = {}
+        self._noted = 0
         for member, (bid_prices, ask_prices) in touched.items():
             if not member.included or member.book is None:
                 continue  # taken out since: nothing of it is in the book
