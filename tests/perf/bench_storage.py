@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import msgspec
 import psycopg
 from django.core.management import call_command
 from django.db import connection, connections
@@ -159,14 +160,24 @@ def _changes(count: int) -> list[tuple[list, list]]:
     return out
 
 
-def ingest(*, using: str = "bench", rows: int = 200_000) -> dict:
+def _spelled(levels: list) -> bytes:
+    """A change's levels as the recorder hands a Binance change to the writer: the JSON of the
+    venue's own decimal strings (books.numbers.SpelledLevels)."""
+    return msgspec.json.encode([[format(p, "f"), format(q, "f")] for p, q in levels])
+
+
+def ingest(*, using: str = "bench", rows: int = 200_000, spelled: bool = False) -> dict:
     """Book-change rows (CHANGE_LEVELS levels each) per second through TickWriter, submitted from
-    this thread as the recorder submits them (unchecked), checked, encoded and COPYed in its own."""
+    this thread as the recorder submits them (unchecked), checked, encoded and COPYed in its own.
+    `spelled`: the levels as the recorder gives a Binance change (the venue's text, already JSON);
+    otherwise as Decimal pairs (Deribit's numbers), which the writer checks and encodes."""
     from books.writer import TickWriter
 
     inst = _instrument(using)
     now = datetime.now(UTC)
     pool = _changes(1000)
+    if spelled:
+        pool = [(_spelled(bids), _spelled(asks)) for bids, asks in pool]
     made = [
         (now - timedelta(microseconds=rows - i), inst.id, i, i, *pool[i % len(pool)]) for i in range(rows)
     ]
@@ -288,6 +299,7 @@ def results(*, quick: bool = False) -> list:
     rows = QUICK_ROWS if quick else FULL_ROWS
     with bench_database() as alias:
         ing = ingest(using=alias, rows=20_000 if quick else 500_000)
+        ing_spelled = ingest(using=alias, rows=20_000 if quick else 500_000, spelled=True)
         seeded = seed(using=alias, rows=rows)
         r = roll_up(using=alias)
         b = bars_last_hour(using=alias)
@@ -304,6 +316,15 @@ def results(*, quick: bool = False) -> list:
             "≥ 200,000 rows/s",
             ing["per_second"] >= 200_000 and ing["complete"],
             f"{ing['per_second']:,.0f} rows/s (submit {ing['submit_us']:.2f} µs/row)",
+        ),
+        Result(
+            "storage_rows_per_s_postgres_spelled",
+            "the same, Binance changes as the recorder hands them over (the venue's decimal text)",
+            ing_spelled["per_second"],
+            "rows/s",
+            "",
+            None,
+            f"{ing_spelled['per_second']:,.0f} rows/s",
         ),
         Result(
             "storage_levels_per_s_postgres",
