@@ -154,13 +154,6 @@ class ServedCapture:
         if not self._ended.done():
             self._ended.set_result(None)
 
-    def failure(self) -> str | None:
-        """Why the server process is gone while it should be serving; None while it serves."""
-        if self._ended is None or not self._ended.done() or self._control is None:
-            return None
-        self.process.join(1.0)
-        return f"the replay server process ended while serving (exit code {self.process.exitcode})"
-
     # ---- what a ReplayServer answers -------------------------------------------------------
     def endpoints(self) -> dict[str, Endpoints]:
         return dict(self._endpoints)

@@ -157,9 +157,6 @@ async def _wait(
         if task.done():
             error = None if task.cancelled() else task.exception()
             raise ReplayError(f"the feed supervisor stopped: {error!r}")
-        failure = server.failure()
-        if failure is not None:
-            raise ReplayError(failure)
         now = time.monotonic()
         outcome = watch.check(
             now=now,
