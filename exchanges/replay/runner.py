@@ -19,7 +19,7 @@ from books.orderbook import VenueBook
 from exchanges.booksfile import books_document
 from exchanges.capture import CaptureLine
 from exchanges.replay.discovery import discover_specs
-from exchanges.replay.process import ServedCapture, ServerProcessError
+from exchanges.replay.server import ReplayServer
 from exchanges.types import FanoutSink, FeedSink, InstrumentSpec
 
 QUIET_AFTER = 0.5  # seconds without a frame or REST answer, after exhaustion, while not busy
@@ -85,7 +85,7 @@ class ReplayResult:
     elapsed: float
 
 
-Progress = Callable[[ServedCapture, object], None]
+Progress = Callable[[ReplayServer, object], None]
 
 
 async def run_replay(
@@ -101,25 +101,19 @@ async def run_replay(
     from exchanges.feedsettings import feed_options_from_settings
     from exchanges.supervisor import FeedSupervisor
 
+    specs = discover_specs(lines) if specs is None else specs
+    if not specs:
+        raise ReplayError(
+            "the capture names no instrument with a book (no depth streams, channels or frames)"
+        )
     started = time.monotonic()
-    # The server runs in a process of its own (exchanges/replay/process.py): one core serves,
-    # the other runs the client. It builds its hosts while this process finds the instruments.
-    server = ServedCapture(lines, speed=speed)
-    server.launch()
+    # The consolidated books ride along with whatever sink the caller gave (the tick recorder),
+    # when some instrument joins one (a capture without instrument lists has none to build).
+    consolidated = ConsolidatedBooks(specs)
+    sink = FanoutSink(consolidated if consolidated.books else None, sink)
+    server = ReplayServer(lines, speed=speed)
+    await server.start()
     try:
-        specs = discover_specs(lines) if specs is None else specs
-        if not specs:
-            raise ReplayError(
-                "the capture names no instrument with a book (no depth streams, channels or frames)"
-            )
-        # The consolidated books ride along with whatever sink the caller gave (the tick recorder),
-        # when some instrument joins one (a capture without instrument lists has none to build).
-        consolidated = ConsolidatedBooks(specs)
-        sink = FanoutSink(consolidated if consolidated.books else None, sink)
-        try:
-            await server.ready()
-        except ServerProcessError as exc:
-            raise ReplayError(str(exc)) from None
         # No watchdog (a replay has silences a live feed would not) and no 24 h renewals.
         options = feed_options_from_settings(watchdog=False, planned_reconnect=False, tap=None)
         supervisor = FeedSupervisor(specs=specs, endpoints=server.endpoints(), sink=sink, options=options)
@@ -148,9 +142,7 @@ async def run_replay(
     )
 
 
-async def _wait(
-    server: ServedCapture, supervisor, task: asyncio.Task, progress, progress_every: float
-) -> str:
+async def _wait(server: ReplayServer, supervisor, task: asyncio.Task, progress, progress_every: float) -> str:
     watch = SettleWatch()
     shown = 0.0
     while True:

@@ -66,9 +66,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not lines:
             raise CommandError(f"capture {options['capture']} is empty")
-        specs = sink = None  # None: the replay finds the instruments while its server starts
+        specs = discover_specs(lines)
+        sink = None
         if options["store"]:
-            specs, sink = self._storage(discover_specs(lines))
+            specs, sink = self._storage(specs)
         self.quiet = options["quiet"]
         self._progress_shown = False
         if self.quiet:
