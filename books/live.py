@@ -16,11 +16,11 @@ worker thread so the event loop never waits on the network.
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
 from decimal import Decimal
 
+import msgspec
 from django.conf import settings
 
 from books.consolidated import ConsolidatedBook, ConsolidatedBooks
@@ -34,6 +34,8 @@ log = get_logger("books.live")
 KEY_PREFIX = "marketagg:live:"
 PRESETTLE_LEAD = 0.02  # seconds before a publication its book applies the diffs waiting
 PAIRS_KEY = "marketagg:live:pairs"
+_encode_json = msgspec.json.encode
+_decode_json = msgspec.json.decode
 
 
 class MemoryLiveStore:
@@ -74,7 +76,11 @@ class RedisLiveStore:
         self._redis = redis.Redis.from_url(url)
 
     def put(self, pair: str, payload: dict) -> None:
-        text = json.dumps(payload, separators=(",", ":"))
+        # msgspec, not json.dumps: the feed process encodes every pair's payload (venue books
+        # included) several times a second, and json.dumps held the interpreter lock for a tenth
+        # of that process's time, stalling its event loop. A float that is not finite would be
+        # written as null; payloads carry none (analytics.live turns them into None first).
+        text = _encode_json(payload)
         with self._redis.pipeline(transaction=False) as pipe:
             pipe.set(KEY_PREFIX + pair, text)
             pipe.sadd(PAIRS_KEY, pair)
@@ -82,7 +88,7 @@ class RedisLiveStore:
 
     def get(self, pair: str) -> dict | None:
         text = self._redis.get(KEY_PREFIX + pair)
-        return None if text is None else json.loads(text)
+        return None if text is None else _decode_json(text)
 
     def pairs(self) -> list[str]:
         return sorted(p.decode() if isinstance(p, bytes) else p for p in self._redis.smembers(PAIRS_KEY))

@@ -105,11 +105,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT = 10.0  # seconds; more than channels_redis' 5 s blocking receive
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 10},
+            # channels_redis waits up to 5 s on Redis for each receive; redis-py's default socket
+            # timeout is also 5 s, so an idle receive (the feed's control channel) raced it and
+            # failed with "Timeout reading from Redis". Reads get 10 s.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": REDIS_SOCKET_TIMEOUT}],
+                "capacity": 1000,
+                "expiry": 10,
+            },
         }
     }
 else:
