@@ -42,8 +42,8 @@ from exchanges.types import InstrumentSpec, StateEvent, TradeEvent
 
 LIVE = BookState.LIVE.value
 SIDES = ("bids", "asks")
-# Venue diffs noted before the book settles them without waiting for a read: bounds the memory
-# the noted lists hold and the work of the read that settles them.
+# Venue diffs noted before the book settles them without waiting for a read: bounds the noted
+# prices and the work of the read that settles them.
 SETTLE_EVERY = 512
 _price = itemgetter(0)
 

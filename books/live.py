@@ -210,6 +210,7 @@ class LivePublisher:
         self.depth = int(depth if depth is not None else settings.MARKETAGG["PUBLISH_DEPTH"])
         self.published = 0  # payloads put in the store
         self.failures = 0
+        self.lane_failures = 0  # fast-lane publishes that failed (the group copy still went)
         self._dirty: set[str] = set()
         self._urgent: set[str] = set()
         self._membership_seen: dict[str, int] = {}
@@ -289,7 +290,12 @@ class LivePublisher:
             if self.layer is not None:
                 message = push_message(payload, depth=self.depth)
                 if self._lane is not None:  # the relays' fast lane: one round trip
-                    await self._lane.publish(pair, message)
+                    try:
+                        await self._lane.publish(pair, message)
+                    except Exception as exc:  # an extra, faster copy: the group's still goes out
+                        self.lane_failures += 1
+                        if self.lane_failures <= 10 or self.lane_failures % 1000 == 0:
+                            log.warning("live fast-lane publish failed", pair=pair, error=repr(exc))
                 await self.layer.group_send(group_name(pair), message)
             if self.store.blocking:
                 await asyncio.to_thread(self.store.put, pair, payload)

@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import msgspec
 from django.conf import settings
 
 from books.numbers import SpelledLevels
-from books.storage.tables import BadRow
+from books.storage.tables import BadRow, spelled_json
 from books.writer import TickWriter
 
 log = logging.getLogger("books.recorder")
@@ -44,7 +43,6 @@ class _InstrumentState:
 
 
 _MID_STEP = Decimal(1).scaleb(-18)
-_encode = msgspec.json.encode
 _SIDE = {"buy": "buy", "sell": "sell", "b": "buy", "s": "sell", "bid": "sell", "ask": "buy"}
 
 
@@ -78,11 +76,11 @@ class TickRecorder:
         seq = book.sequence
         if not snapshot and (bids or asks):
             # The hot path: one row per change, whatever its size. Levels were checked where they
-            # entered (books.numbers.to_decimal); the writer re-checks them in its own thread.
+            # entered (the connectors' parsers); the writer checks the row again in its own thread.
             if type(bids) is SpelledLevels and type(asks) is SpelledLevels:
                 # The venue's own decimal strings, already checked: stored as they came, one
                 # encode for the list instead of a str() per number.
-                row = (at, iid, seq, event, _encode(bids.spelled), _encode(asks.spelled))
+                row = (at, iid, seq, event, spelled_json(bids.spelled), spelled_json(asks.spelled))
             else:
                 row = (at, iid, seq, event, bids, asks)
             self.writer.submit("delta", row, check=False)

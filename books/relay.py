@@ -2,17 +2,20 @@
 
 Joining every browser socket to the `book.<PAIR>` group would make the layer copy (in memory) or
 decode (Redis) each 200-level payload once per browser: with 100 browsers that alone takes longer
-than the 100 ms between updates. The relay receives each update once and hands the same
+than the 100 ms between updates. The relay subscribes once per pair and hands the same
 (read-only) payload to every local socket of the pair.
 
 A listener that may send at once answers with its send (an awaitable); the relay runs those one
 after the other in its own task: one task per update, not one per socket.
 
 On Redis (web and feed processes apart) the feed process first publishes each update on a Redis
-pub/sub channel of the pair (FastLane, books/live.py): one round trip, where channels_redis's
+pub/sub channel of the pair (FastLane, below): one round trip, where channels_redis's
 group_send makes four in a row on the feed's busy event loop (10 ms typically, 50 ms and more
 under load, while the browsers wait). It sends it to the group as well, afterwards: the relay
-listens to both and passes each update on once, whichever copy comes first.
+listens to both and passes each update on once, whichever copy comes first, and never an update
+older than one already passed on (a lost pub/sub copy must not let the late group copy of an older
+update follow a newer one). An update older by more than CLOCK_STEP is taken as the feed host's
+clock stepping back, and passed on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from marketagg.logging import get_logger
 
 log = get_logger("books.relay")
+CLOCK_STEP = 10.0  # seconds: an update this much older than the newest is a clock step, not a late copy
 
 
 class FastLane:
@@ -90,6 +94,7 @@ class PairRelay:
         self.pubsub_task: asyncio.Task | None = None
         # The latest updates passed on, (version, published_at): the other copy of each is dropped.
         self.recent: deque[tuple] = deque(maxlen=32)
+        self.newest = float("-inf")  # the newest published_at passed on
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -159,11 +164,15 @@ class PairRelay:
             await self._dispatch(message.get("payload"))
 
     async def _dispatch(self, payload) -> None:
-        if isinstance(payload, dict) and payload.get("published_at") is not None:
-            key = (payload.get("version"), payload.get("published_at"))
+        if isinstance(payload, dict) and isinstance(payload.get("published_at"), int | float):
+            published = payload["published_at"]
+            key = (payload.get("version"), published)
             if key in self.recent:
                 return  # its other copy (pub/sub or group) came first
+            if self.newest - CLOCK_STEP < published < self.newest:
+                return  # older than one passed on (its newer successor's copy came first)
             self.recent.append(key)
+            self.newest = published
         sends = [send for deliver in list(self.listeners) if (send := deliver(payload)) is not None]
         await self._send_all(sends)
 

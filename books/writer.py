@@ -106,8 +106,10 @@ class TickWriter:
 
         `check=False` moves the check to the writer thread (a bad row is then refused there: counted
         and kept in the `<name>.refused.jsonl` file), for hot paths whose values are already checked
-        where they entered (the recorder's deltas: connectors parse with books.numbers.to_decimal).
-        A delta row's level lists are encoded in the writer thread: never change them afterwards."""
+        where they entered (the recorder's deltas: the connectors' parsers checked every level).
+        A delta row's Decimal level lists are encoded in the writer thread: never change them
+        afterwards; levels already encoded by books.storage.tables.spelled_json (bytes) are only
+        accepted here, unchecked, and stored as they are."""
         spec = TABLES.get(table)
         if spec is None:
             raise BadRow(str(table), "table", "is not one of trade, delta, snapshot")

@@ -98,6 +98,8 @@ class StatusBoard:
         if len(self._outbox) >= OUTBOX_MAX:
             self._outbox.popleft()  # the oldest goes: the page's one-second picture repeats it anyway
             self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                log.warning("status changes dropped: the channel layer is far behind", dropped=self.dropped)
         self._outbox.append(message)
         if self._sender is None or self._sender.done():
             self._sender = asyncio.get_running_loop().create_task(self._send_all())

@@ -1,4 +1,6 @@
-"""Interpreter settings for the long-running feed processes (`runfeeds`, `serve`).
+"""Interpreter settings for the long-running processes: the feed processes (`runfeeds`, `serve`)
+and the web process (applied when `marketagg.asgi` is imported, so also in a process that imports
+it to test the application in place).
 
 1. The garbage collector. Every venue message allocates a few dozen short-lived lists and tuples;
    with CPython's default first-generation threshold (700 allocations) the collector runs every

@@ -4,10 +4,12 @@ A row is a plain tuple in `Table.columns` order, built on the event loop by the 
 here are O(1) so `submit()` can refuse a bad row at once with a clear error.
 
 A delta row is one book change: (time, instrument_id, sequence, event, bids, asks), its levels
-lists of (Decimal, Decimal) as the connector handed them over. The writer thread turns it into
-the row the targets write with `encode_delta`: levels checked and JSON-encoded by msgspec (C, no
-Python per level), each Decimal spelled as str() spells it ("65000.1", "0E-8"), which `Decimal()`
-reads back exactly.
+lists of (Decimal, Decimal) as the connector handed them over, or, for a venue that spells its
+numbers as decimal strings (Binance), those strings already encoded by `spelled_json`. The writer
+thread turns it into the row the targets write with `encode_delta`: Decimal levels checked and
+JSON-encoded by msgspec (C, no Python per level), each spelled as str() spells it ("65000.1",
+"0E-8"); spelled levels as the venue wrote them ("0.00000000"). `Decimal()` reads either back
+exactly.
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ _DECIMAL = frozenset({Decimal})
 # What msgspec writes for a list of pairs of finite, non-negative Decimals, but the minus sign of
 # a negative exponent ("0E-8"): a letter other than E is NaN or Infinity, '"-' a negative number.
 _NUMBER_JSON = b'[]",0123456789.E+'
+_DIGITS = "0123456789."
 _INT64 = 2**63
 
 
@@ -170,13 +173,28 @@ def _levels_json(levels) -> bytes | None:
     return data
 
 
+_SPELLED_JSON = b'[]",0123456789.'  # all spelled_json writes: no sign, exponent, NaN or text
+
+
+def spelled_json(rows: list) -> bytes:
+    """A change's levels as a venue spelled them ([["65000.10", "1.5"], ...], each item a decimal
+    string the connector checked: books.numbers.SpelledLevels) in the form the targets write
+    (JSONB_VERSION + JSON): one msgspec encode, no str() per number."""
+    return JSONB_VERSION + _encode(rows)
+
+
+def _is_spelled(data: bytes) -> bool:
+    return data[:2] == JSONB_VERSION + b"[" and not data[1:].translate(None, _SPELLED_JSON)
+
+
 def encode_delta(row) -> tuple:
     """The delta row as the targets write it: bids and asks as JSONB_VERSION + JSON text.
     Raises BadRow (check_row's message) for a row that cannot be stored exactly as it is.
 
     The writer thread runs it on every delta row (the recorder submits them unchecked): levels
-    given as bytes are JSON the recorder wrote from a venue's checked spelling, taken as they are;
-    the usual row takes the fast path; anything it cannot vouch for goes through check_row, and if that
+    given as bytes (spelled_json of a venue's checked spelling, only ever with check=False) are
+    taken as they are once nothing but digits, points and JSON punctuation is in them; levels
+    given as Decimal pairs take the fast path; anything it cannot vouch for goes through check_row, and if that
     passes (a Decimal subclass, "-0") is spelled level by level."""
     if type(row) is tuple and len(row) == 6:
         time, iid, seq, event, bids, asks = row
@@ -189,9 +207,9 @@ def encode_delta(row) -> tuple:
             and type(event) is int
             and -_INT64 <= event < _INT64
         ):
-            if type(bids) is bytes and type(asks) is bytes:
-                # JSON the recorder made of a venue's own checked decimal strings (SpelledLevels).
-                return (time, iid, seq, event, JSONB_VERSION + bids, JSONB_VERSION + asks)
+            if type(bids) is bytes and type(asks) is bytes and _is_spelled(bids) and _is_spelled(asks):
+                # Encoded by spelled_json from a venue's own checked decimal strings.
+                return row
             bids_json = _levels_json(bids)
             asks_json = _levels_json(asks)
             if bids_json is not None and asks_json is not None:
@@ -314,4 +332,28 @@ def decode_row(table: Table, values: list) -> tuple:
             out.append([(Decimal(p), Decimal(q)) for p, q in value])
         else:
             out.append(value)
+    if table is DELTA and _spellable(values[4]) and _spellable(values[5]):
+        # Both sides plain decimal strings: their own spelling again (spelled_json), so a change
+        # stored after an outage reads as it would have; else Decimal pairs, which encode_delta
+        # checks and spells.
+        out[4], out[5] = spelled_json(values[4]), spelled_json(values[5])
     return tuple(out)
+
+
+def _spellable(levels) -> bool:
+    """Every level a pair of plain decimal strings (digits and a point), the price above zero."""
+    if type(levels) is not list:
+        return False
+    for level in levels:
+        if not (type(level) is list and len(level) == 2):
+            return False
+        p, q = level
+        if not (type(p) is str and type(q) is str and p and q) or p.strip(_DIGITS) or q.strip(_DIGITS):
+            return False
+        try:
+            if not Decimal(p):
+                return False
+            Decimal(q)
+        except ArithmeticError:
+            return False
+    return True

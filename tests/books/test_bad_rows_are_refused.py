@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from books.models import BookDelta, BookSnapshot, Trade
-from books.storage.tables import BadRow
+from books.storage.tables import BadRow, spelled_json
 from tests.books.conftest import trade_row
 
 pytestmark = [pytest.mark.backends, pytest.mark.django_db(transaction=True)]
@@ -100,6 +100,10 @@ def test_unchecked_rows_are_checked_in_the_writer_thread(instrument, make_writer
         ((at, instrument.id, 1, 10, {level}, []), "bids must be a list of (price, quantity)"),
         ((at.replace(tzinfo=None), instrument.id, 1, 11, [level], []), "time must be a timezone-aware"),
         ((at, instrument.id, 1, 12, [level]), "row must be a tuple of 6 values"),
+        # A venue's spelling already encoded (the recorder's Binance changes): bad around it, or not
+        # a plain decimal string in it.
+        ((at, 0, 1, 13, spelled_json([["100", "1"]]), spelled_json([])), "instrument_id must be"),
+        ((at, instrument.id, 1, 14, spelled_json([["-1", "1"]]), spelled_json([])), "bids must be a list"),
     ]
     for row, _reason in bad:
         assert writer.submit("delta", good, check=False)
@@ -120,3 +124,4 @@ def test_unchecked_rows_are_checked_in_the_writer_thread(instrument, make_writer
     for (_row, reason), k in zip(bad, kept, strict=True):
         assert k["error"].startswith("delta row refused: ") and reason in k["error"], k
     assert kept[0]["row"][4:] == [[["100", "1"]], [["101", "-1"]]], "the refused row is kept readable"
+    assert kept[-2]["row"][4:] == [[["100", "1"]], []], "a spelled one too"
