@@ -1,5 +1,6 @@
-"""Book changes spilled while the database was away are stored exactly by the next writer, and a
-spill file written before books.0005 (one level a row) still loads, each level as a change."""
+"""Book changes spilled while the database was away are stored exactly by the next writer, a
+Binance change in the venue's own spelling as it would have been without the outage, and a spill
+file written before books.0005 (one level a row) still loads, each level as a change."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from decimal import Decimal
 import pytest
 
 from books.models import BookDelta
+from books.orderbook import VenueBook
+from books.recorder import TickRecorder
+from exchanges.connectors.levels import parse_pairs
 from tests.books.conftest import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 D = Decimal
+BIDS = [["64999.99000000", "0.00000010"], ["64999.50000000", "0.00000000"]]
+ASKS = [["65000.01000000", "12.50000000"]]
 
 
 def _closed_port() -> int:
@@ -67,3 +73,24 @@ def test_spilled_changes_and_old_level_rows_are_stored_exactly(
         (base + timedelta(seconds=5), 9, 77, [("a", D("101"), D("0"))]),
     ]
     assert not spill.exists()
+
+
+def test_the_spelling_survives_a_spill_while_the_database_is_away(
+    instrument, spec, make_writer, postgres_dsn, tmp_path
+):
+    spill_dir = tmp_path / "spill"
+    away = make_writer(spill_dir=spill_dir, dsn=postgres_dsn(_closed_port()), batch_size=8).start()
+    recorder = TickRecorder(writer=away, snapshot_interval=3600.0)
+    t0 = (datetime.now(UTC) - timedelta(minutes=2)).timestamp()
+    book = VenueBook(venue="binance", symbol=instrument.symbol)
+    book.load_snapshot(bids=[(Decimal("64999.5"), Decimal("1"))], asks=[], sequence=1, at=t0)
+    bids, asks = parse_pairs([list(x) for x in BIDS]), parse_pairs([list(x) for x in ASKS])
+    book.apply(bids=bids, asks=asks, sequence=2, at=t0 + 0.1)
+    recorder.book_changed(spec, book, ts=t0 + 0.1, bids=bids, asks=asks, snapshot=False)
+    wait_for(lambda: away.stats()["spilled"] == 2)  # the change and the instrument's first snapshot
+    assert away.stop(timeout=0.5) is False
+
+    back = make_writer(spill_dir=spill_dir).start()
+    assert back.flush(timeout=30), back.stats()
+    (delta,) = BookDelta.objects.filter(instrument=instrument)
+    assert (delta.bids, delta.asks) == (BIDS, ASKS)  # "0.00000010", not "1.0E-7"
