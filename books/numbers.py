@@ -16,6 +16,12 @@ class BadNumber(ValueError):
     """A price or quantity that is not a finite, non-negative decimal."""
 
 
+# All a plain decimal string holds: digits and a point. What is left after stripping these from
+# both ends is empty only when nothing else is there (no sign, exponent, space, "_", "NaN").
+# Decimal() itself refuses "", "." and "1.2.3". Cheaper than a regular expression on a hot path.
+PLAIN_DECIMAL_CHARS = "0123456789."
+
+
 class SpelledLevels(list):
     """A change's (price, quantity) Decimal pairs that also keep the venue's own spelling.
 

@@ -22,7 +22,7 @@ from itertools import chain
 
 import msgspec
 
-from books.numbers import plain
+from books.numbers import PLAIN_DECIMAL_CHARS, plain
 
 # NUMERIC(38,18): more decimals would be rounded by PostgreSQL, a larger value refused.
 MAX_DECIMALS = 18
@@ -146,7 +146,6 @@ _DECIMAL = frozenset({Decimal})
 # What msgspec writes for a list of pairs of finite, non-negative Decimals, but the minus sign of
 # a negative exponent ("0E-8"): a letter other than E is NaN or Infinity, '"-' a negative number.
 _NUMBER_JSON = b'[]",0123456789.E+'
-_DIGITS = "0123456789."
 _INT64 = 2**63
 
 
@@ -183,8 +182,11 @@ def spelled_json(rows: list) -> bytes:
     return JSONB_VERSION + _encode(rows)
 
 
+_SPELLED_START = JSONB_VERSION + b"["
+
+
 def _is_spelled(data: bytes) -> bool:
-    return data[:2] == JSONB_VERSION + b"[" and not data[1:].translate(None, _SPELLED_JSON)
+    return data[:2] == _SPELLED_START and not data[1:].translate(None, _SPELLED_JSON)
 
 
 def encode_delta(row) -> tuple:
@@ -348,7 +350,11 @@ def _spellable(levels) -> bool:
         if not (type(level) is list and len(level) == 2):
             return False
         p, q = level
-        if not (type(p) is str and type(q) is str and p and q) or p.strip(_DIGITS) or q.strip(_DIGITS):
+        if (
+            not (type(p) is str and type(q) is str and p and q)
+            or p.strip(PLAIN_DECIMAL_CHARS)
+            or q.strip(PLAIN_DECIMAL_CHARS)
+        ):
             return False
         try:
             if not Decimal(p):
