@@ -12,6 +12,7 @@ it is set), `silent` (the server neither reads nor answers close frames: a hung 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 
@@ -80,7 +81,9 @@ class ScriptedVenue:
         self.snapshot_requests.append(symbol)
         self.snapshot_times.append(time.monotonic())
         if self.snapshot_delay:
-            await asyncio.sleep(self.snapshot_delay)
+            # A venue being stopped answers at once: a pending request must not hold its teardown.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.snapshot_delay)
         try:
             return self._snapshot(symbol)
         finally:

@@ -102,7 +102,8 @@ async def scenario(venue_id: str, events) -> None:
     sup = FeedSupervisor(
         specs=[InstrumentSpec(venue=venue_id, symbol=symbol, depth=LIMIT)],
         endpoints={venue_id: Endpoints(ws_url=ws_url, rest_url=server.rest_url)},
-        options=FeedOptions(watchdog=False, planned_reconnect=False),
+        # A resynced book with no event after its snapshot goes live after sync_timeout / 2: short here.
+        options=FeedOptions(watchdog=False, planned_reconnect=False, sync_timeout=0.4),
     )
     task = asyncio.create_task(sup.run())
     try:
