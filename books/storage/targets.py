@@ -197,6 +197,8 @@ class PostgresTarget:
 
         from books.storage.partman import ensure_partitions
 
+        if not rows:  # a spilled batch whose every row was refused: nothing to make room for
+            return set()
         known = self.hours.setdefault(table.db_table, set())
         first = min(r[0] for r in rows).replace(minute=0, second=0, microsecond=0)
         last = max(r[0] for r in rows).replace(minute=0, second=0, microsecond=0)

@@ -63,3 +63,26 @@ def test_a_restart_reads_past_every_damaged_record(instrument, make_writer, tmp_
     writer.submit("trade", trade_row(instrument.id, BASE + timedelta(hours=1), 999))
     assert writer.flush(timeout=10), writer.stats()
     assert Trade.objects.filter(instrument=instrument, trade_id="t999").exists()
+
+
+def test_a_record_whose_every_row_is_unreadable_is_refused_and_passed(instrument, make_writer, tmp_path):
+    """Whole as a record, but no row in it can be read back: each row is refused (kept in the
+    refused file), the record is done with, and the ones after it are stored."""
+    good = [trade_row(instrument.id, BASE + timedelta(seconds=k), k) for k in range(1, 4)]
+    us = (BASE - EPOCH) // timedelta(microseconds=1)
+    unreadable = [[us, instrument.id, 9, 1, "x", "1", "1"], [us, instrument.id, 9, 2, "b", "one", "1"]]
+    spill_dir = tmp_path / "spill"
+    spill_dir.mkdir()
+    (spill_dir / "ticks.spill").write_bytes(
+        json.dumps({"b": "u" * 32, "t": "delta", "n": 2, "r": unreadable}, separators=(",", ":")).encode()
+        + b"\n"
+        + _record("g" * 32, good)
+    )
+    writer = make_writer(spill_dir=spill_dir).start()
+    assert writer.flush(timeout=30), writer.stats()
+    assert [r[2] for r in good] == list(
+        Trade.objects.filter(instrument=instrument).order_by("id").values_list("trade_id", flat=True)
+    )
+    refused = (spill_dir / "ticks.refused.jsonl").read_text().splitlines()
+    assert len(refused) == 2 and all("unreadable in the spill file" in line for line in refused), refused
+    assert writer.counts["step_errors"] == 0, writer.stats()
