@@ -20,15 +20,17 @@ class BadNumber(ValueError):
 # both ends is empty only when nothing else is there (no sign, exponent, space, "_", "NaN").
 # Decimal() itself refuses "", "." and "1.2.3". Cheaper than a regular expression on a hot path.
 PLAIN_DECIMAL_CHARS = "0123456789."
+# All the compact JSON text of a list of [price, quantity] plain decimal strings holds.
+SPELLED_JSON_CHARS = b'[]",' + PLAIN_DECIMAL_CHARS.encode()
 
 
 class SpelledLevels(list):
     """A change's (price, quantity) Decimal pairs that also keep the venue's own spelling.
 
-    `spelled` is the venue's level list as it arrived ([["65000.10", "1.5"], ...], every item a
-    decimal string already checked by the connector), item for item the same levels. The tick
-    recorder stores that text as it is instead of writing each Decimal back out (a str() per
-    number: most of what storing a change cost). Still a list of pairs for every other sink."""
+    `spelled` is the JSON text of the venue's level list as it arrived (b'[["65000.10","1.5"],...]',
+    every item a decimal string already checked by the connector), item for item the same levels.
+    The tick recorder stores that text as it is instead of writing each Decimal back out (a str()
+    per number: most of what storing a change cost). Still a list of pairs for every other sink."""
 
     __slots__ = ("spelled",)
 

@@ -197,31 +197,38 @@ class VenueBook:
     ) -> None:
         """Apply absolute level quantities (zero deletes); levels past a boundary are ignored.
 
-        The feed's hot path: Side.set written out inline for both sides (no call per level)."""
+        The feed's hot path: Side.set written out inline for both sides (no call per level). A
+        level the side holds is inside the boundary, so only a new price is compared with it."""
         bound = self.bid_boundary
         levels = self.bids.levels
         prices = self.bids.prices
         for p, q in bids:
-            if bound is not None and p < bound:
+            if p in levels:
+                if q:
+                    levels[p] = q
+                else:
+                    del levels[p]
+                    del prices[bisect_left(prices, p)]
+            elif bound is not None and p < bound:
                 self.trimmed += 1
             elif q:
-                if p not in levels:
-                    insort(prices, p)
+                insort(prices, p)
                 levels[p] = q
-            elif levels.pop(p, None) is not None:
-                del prices[bisect_left(prices, p)]
         bound = self.ask_boundary
         levels = self.asks.levels
         prices = self.asks.prices
         for p, q in asks:
-            if bound is not None and p > bound:
+            if p in levels:
+                if q:
+                    levels[p] = q
+                else:
+                    del levels[p]
+                    del prices[bisect_left(prices, p)]
+            elif bound is not None and p > bound:
                 self.trimmed += 1
             elif q:
-                if p not in levels:
-                    insort(prices, p)
+                insort(prices, p)
                 levels[p] = q
-            elif levels.pop(p, None) is not None:
-                del prices[bisect_left(prices, p)]
         self.sequence = sequence
         self.updated_at = time.time() if at is None else at
 

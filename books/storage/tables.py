@@ -22,7 +22,7 @@ from itertools import chain
 
 import msgspec
 
-from books.numbers import PLAIN_DECIMAL_CHARS, plain
+from books.numbers import PLAIN_DECIMAL_CHARS, SPELLED_JSON_CHARS, plain
 
 # NUMERIC(38,18): more decimals would be rounded by PostgreSQL, a larger value refused.
 MAX_DECIMALS = 18
@@ -172,21 +172,18 @@ def _levels_json(levels) -> bytes | None:
     return data
 
 
-_SPELLED_JSON = b'[]",0123456789.'  # all spelled_json writes: no sign, exponent, NaN or text
-
-
-def spelled_json(rows: list) -> bytes:
-    """A change's levels as a venue spelled them ([["65000.10", "1.5"], ...], each item a decimal
-    string the connector checked: books.numbers.SpelledLevels) in the form the targets write
-    (JSONB_VERSION + JSON): one msgspec encode, no str() per number."""
-    return JSONB_VERSION + _encode(rows)
+def spelled_json(text: bytes) -> bytes:
+    """A change's levels as a venue spelled them (the JSON text b'[["65000.10","1.5"],...]', each
+    item a decimal string the connector checked: books.numbers.SpelledLevels.spelled) in the form
+    the targets write: JSONB_VERSION + that text, not encoded again."""
+    return JSONB_VERSION + text
 
 
 _SPELLED_START = JSONB_VERSION + b"["
 
 
 def _is_spelled(data: bytes) -> bool:
-    return data[:2] == _SPELLED_START and not data[1:].translate(None, _SPELLED_JSON)
+    return data[:2] == _SPELLED_START and not data[1:].translate(None, SPELLED_JSON_CHARS)
 
 
 def encode_delta(row) -> tuple:
@@ -338,7 +335,7 @@ def decode_row(table: Table, values: list) -> tuple:
         # Both sides plain decimal strings: their own spelling again (spelled_json), so a change
         # stored after an outage reads as it would have; else Decimal pairs, which encode_delta
         # checks and spells.
-        out[4], out[5] = spelled_json(values[4]), spelled_json(values[5])
+        out[4], out[5] = spelled_json(_encode(values[4])), spelled_json(_encode(values[5]))
     return tuple(out)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 
 import aiohttp
@@ -16,6 +15,7 @@ import msgspec
 from books.numbers import BadNumber, decode_json
 from books.orderbook import BookState
 from exchanges.connectors.base import Connector, Feed, Group, Session
+from exchanges.connectors.binance_depth import DepthEvent, read_depth
 from exchanges.connectors.binance_snapshots import Refused, refused_symbol, snapshot_limit
 from exchanges.connectors.levels import parse_pairs, parse_price_qty
 from exchanges.types import InstrumentSpec, TradeEvent
@@ -37,16 +37,6 @@ IGNORED_EVENTS = frozenset(
     )
 )
 _LIVE = BookState.LIVE
-
-
-@dataclass(slots=True)
-class DepthEvent:
-    first: int  # U
-    last: int  # u
-    prev: int | None  # pu (futures only)
-    ts: float  # E, seconds
-    bids: list[tuple[Decimal, Decimal]]
-    asks: list[tuple[Decimal, Decimal]]
 
 
 class BinanceConnector(Connector):
@@ -101,6 +91,16 @@ class BinanceConnector(Connector):
 
     # ---- frames -----------------------------------------------------------------------
     def handle_frame(self, session: Session, raw: str | bytes) -> None:
+        depth = read_depth(raw, futures=self.futures)
+        if depth is not None:  # the usual frame, read the fast way
+            self.stats.messages += 1
+            symbol, first, last, prev, ts_ms, bids, asks = depth
+            feed = session.feeds.get(symbol)
+            if feed is None:
+                self.reject(kind="unknown_event", reason=f"depth for unsubscribed {symbol[:20]!r}", raw=raw)
+            else:
+                self.on_depth_event(feed, first, last, prev, ts_ms, bids, asks)
+            return
         msg = self.decode_frame(raw)
         if msg is None:
             return
@@ -149,9 +149,13 @@ class BinanceConnector(Connector):
         if type(first) is not int or type(last) is not int or (self.futures and type(prev) is not int):
             self.reject(kind="bad_number", reason="update ids are not integers", raw=raw)
             return
-        if not isinstance(ts_ms, int | Decimal):
+        if type(ts_ms) is not int and type(ts_ms) is not Decimal:  # JSON true is an int subclass
             self.reject(kind="bad_number", reason="event time is not a number", raw=raw)
             return
+        self.on_depth_event(feed, first, last, prev, ts_ms, bids, asks)
+
+    def on_depth_event(self, feed: Feed, first: int, last: int, prev: int | None, ts_ms, bids, asks) -> None:
+        """A depth event read and checked: applied at once, buffered, or the sign of a gap."""
         feed.messages += 1
         book = feed.book
         current = book.sequence

@@ -102,8 +102,11 @@ def test_unchecked_rows_are_checked_in_the_writer_thread(instrument, make_writer
         ((at, instrument.id, 1, 12, [level]), "row must be a tuple of 6 values"),
         # A venue's spelling already encoded (the recorder's Binance changes): bad around it, or not
         # a plain decimal string in it.
-        ((at, 0, 1, 13, spelled_json([["100", "1"]]), spelled_json([])), "instrument_id must be"),
-        ((at, instrument.id, 1, 14, spelled_json([["-1", "1"]]), spelled_json([])), "bids must be a list"),
+        ((at, 0, 1, 13, spelled_json(b'[["100","1"]]'), spelled_json(b"[]")), "instrument_id must be"),
+        (
+            (at, instrument.id, 1, 14, spelled_json(b'[["-1","1"]]'), spelled_json(b"[]")),
+            "bids must be a list",
+        ),
     ]
     for row, _reason in bad:
         assert writer.submit("delta", good, check=False)

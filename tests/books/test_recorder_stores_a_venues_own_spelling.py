@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 from books.models import BookDelta
@@ -27,7 +28,7 @@ ASKS = [["65000.01000000", "12.50000000"]]
 def test_parsed_levels_keep_the_venue_text():
     bids = parse_pairs([list(level) for level in BIDS])
     assert type(bids) is SpelledLevels
-    assert bids.spelled == BIDS
+    assert msgspec.json.decode(bids.spelled) == BIDS
     assert list(bids) == [(Decimal(p), Decimal(q)) for p, q in BIDS]
 
 

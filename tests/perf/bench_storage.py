@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import msgspec
 import psycopg
 from django.core.management import call_command
 from django.db import connection, connections
@@ -167,9 +168,10 @@ def _spelling(levels: list) -> list[list[str]]:
 def ingest(*, using: str = "bench", rows: int = 200_000, spelled: bool = False) -> dict:
     """Book-change rows (CHANGE_LEVELS levels each) per second through TickWriter, submitted from
     this thread as the recorder submits them (unchecked), checked, encoded and COPYed in its own.
-    `spelled`: a Binance change's levels, the venue's text, encoded here per row as the recorder
-    does on the event loop (books.storage.tables.spelled_json, timed with the submits); otherwise
-    Decimal pairs (Deribit's numbers), which the writer checks and encodes in its thread."""
+    `spelled`: a Binance change's levels as the venue's JSON text (what the connector keeps), made
+    into a row here as the recorder does on the event loop (books.storage.tables.spelled_json,
+    timed with the submits); otherwise Decimal pairs (Deribit's numbers), which the writer checks
+    and encodes in its thread."""
     from books.storage.tables import spelled_json
     from books.writer import TickWriter
 
@@ -177,7 +179,10 @@ def ingest(*, using: str = "bench", rows: int = 200_000, spelled: bool = False) 
     now = datetime.now(UTC)
     pool = _changes(1000)
     if spelled:
-        pool = [(_spelling(bids), _spelling(asks)) for bids, asks in pool]
+        pool = [
+            (msgspec.json.encode(_spelling(bids)), msgspec.json.encode(_spelling(asks)))
+            for bids, asks in pool
+        ]
     made = [
         (now - timedelta(microseconds=rows - i), inst.id, i, i, *pool[i % len(pool)]) for i in range(rows)
     ]

@@ -1,4 +1,8 @@
-"""Bad input is counted per kind, kept in the quarantine, and changes nothing else."""
+"""Bad input is counted per kind, kept in the quarantine, and changes nothing else.
+
+Each bad frame is sent as json.dumps spells it and compact, as Binance does: a compact depth frame
+is first read the fast way (exchanges.connectors.binance_depth), which must leave a bad one to the
+careful path rather than let it through or lose it."""
 
 import json
 
@@ -18,7 +22,18 @@ BAD = [
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("abc", "1")]))),
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("Infinity", "1")]))),
     ("unknown_event", json.dumps({"stream": "btcusdt@weird", "data": {"e": "somethingNew", "E": 1}})),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("0.00", "1")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "1e3")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", " 1")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("9.9.9", "1")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[(99, "1")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "1", "2")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "1")], ts=True))),
+    ("bad_number", json.dumps(depth("BTCUSDT", True, 102, bids=[("99", "1")]))),
+    ("unknown_event", json.dumps(depth("ETHUSDT", 102, 102, bids=[("99", "1")]))),
 ]
+BAD += [(kind, json.dumps(json.loads(frame), separators=(",", ":"))) for kind, frame in BAD[1:]]
 
 
 @pytest.mark.parametrize(("kind", "frame"), BAD, ids=[f"{k}-{i}" for i, (k, _) in enumerate(BAD)])
