@@ -150,8 +150,7 @@ class TickWriter:
         return self
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until every row submitted so far is committed. False on timeout (the rows are then
-        still queued or spilled, not lost)."""
+        """Wait until every row submitted so far is committed. False on timeout (not lost: queued or spilled)."""
         deadline = time.monotonic() + timeout
         self._wake.set()
         with self._idle:
