@@ -15,7 +15,7 @@ import msgspec
 from books.numbers import BadNumber, decode_json
 from books.orderbook import BookState
 from exchanges.connectors.base import Connector, Feed, Group, Session
-from exchanges.connectors.binance_depth import DepthEvent, read_depth
+from exchanges.connectors.binance_depth import MAX_EVENT_MS, DepthEvent, read_depth
 from exchanges.connectors.binance_snapshots import Refused, refused_symbol, snapshot_limit
 from exchanges.connectors.levels import parse_pairs, parse_price_qty
 from exchanges.types import InstrumentSpec, TradeEvent
@@ -151,6 +151,9 @@ class BinanceConnector(Connector):
             return
         if type(ts_ms) is not int and type(ts_ms) is not Decimal:  # JSON true is an int subclass
             self.reject(kind="bad_number", reason="event time is not a number", raw=raw)
+            return
+        if not 0 <= ts_ms < MAX_EVENT_MS:
+            self.reject(kind="bad_number", reason=f"event time out of range: {ts_ms!s:.30}", raw=raw)
             return
         self.on_depth_event(feed, first, last, prev, ts_ms, bids, asks)
 

@@ -47,20 +47,27 @@ class _Frame(msgspec.Struct):
 
 
 _frame = msgspec.json.Decoder(_Frame)
+# Event times a datetime holds (before year 10000), in milliseconds: the recorder stores them.
+MAX_EVENT_MS = 253_402_300_800_000
 _TEXT_MARK = '"e":"depthUpdate"'
 _BYTES_MARK = _TEXT_MARK.encode()
 
 
 def read_depth(raw: str | bytes, *, futures: bool):
     """(symbol, U, u, pu, E in ms, bids, asks) of a usual combined-stream depth frame; None for
-    any other frame. `pu` is None on spot; a futures frame without it is not usual."""
-    if (_TEXT_MARK not in raw) if type(raw) is str else (_BYTES_MARK not in raw):
+    any other frame. `pu` is None on spot; a futures frame without it is not usual. Bytes must be
+    ASCII, as Binance's frames are: the typed decode skips fields it does not read, so it would not
+    see bad UTF-8 there, which the careful path refuses."""
+    if type(raw) is str:
+        if _TEXT_MARK not in raw:
+            return None
+    elif _BYTES_MARK not in raw or not raw.isascii():
         return None
     try:
         data = _frame.decode(raw).data
     except msgspec.DecodeError:  # ValidationError is a DecodeError
         return None
-    if futures and data.pu is None:
+    if (futures and data.pu is None) or not 0 <= data.E < MAX_EVENT_MS:
         return None
     bids = parse_spelled(bytes(data.b))
     if bids is None:

@@ -128,8 +128,8 @@ class ScriptedVenue:
         return ws
 
     async def send(self, frame, *, conn: int = -1) -> None:
-        """To the newest connection by default."""
-        text = frame if isinstance(frame, str) else json.dumps(frame)
+        """To the newest connection by default; a dict as compact JSON, as the venues send it."""
+        text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"))
         await self.connections[conn].send_str(text)
 
     def abort(self, conn: int = -1) -> None:

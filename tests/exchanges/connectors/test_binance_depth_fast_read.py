@@ -58,7 +58,9 @@ ODD = {
     "an exponent": _with(b=[["6.5E+4", "1"]]),
     "a sign": _with(a=[["65000", "-1"]]),
     "NaN": _with(a=[["65000", "NaN"]]),
-    "an escape": _with(a=[["65000", "\\u0031"]]),
+    "an escaped digit": _with(a=[["65000", "7"]]).replace('"7"', '"\\u0037"'),
+    "an event time no datetime holds": _with(E=10**18),
+    "a negative event time": _with(E=-1),
     "a zero price": _with(b=[["0.000", "1"]]),
     "an empty quantity": _with(b=[["1", ""]]),
     "two points": _with(b=[["1.2.3", "1"]]),
@@ -73,3 +75,10 @@ ODD = {
 def test_anything_else_is_left_to_the_careful_path(raw):
     assert read_depth(raw, futures=False) is None
     assert read_depth(raw.encode(), futures=False) is None
+
+
+def test_bytes_that_are_not_ascii_are_left_to_the_careful_path():
+    """The typed decode skips fields it does not read (here `stream`) without checking them; the
+    careful path decodes them all and refuses bad UTF-8."""
+    raw = compact(depth("BTCUSDT", 101, 103, bids=BIDS)).encode().replace(b"@depth", b"\xff@depth")
+    assert read_depth(raw, futures=False) is None

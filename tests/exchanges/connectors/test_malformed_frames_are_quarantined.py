@@ -31,6 +31,7 @@ BAD = [
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "1", "2")]))),
     ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "1")], ts=True))),
     ("bad_number", json.dumps(depth("BTCUSDT", True, 102, bids=[("99", "1")]))),
+    ("bad_number", json.dumps(depth("BTCUSDT", 102, 102, bids=[("99", "1")], ts=10**18))),
     ("unknown_event", json.dumps(depth("ETHUSDT", 102, 102, bids=[("99", "1")]))),
 ]
 BAD += [(kind, json.dumps(json.loads(frame), separators=(",", ":"))) for kind, frame in BAD[1:]]
