@@ -82,20 +82,16 @@ def marketagg_throughput(stream: Stream, *, sinks: str = "all", runs: int = 3) -
     return best
 
 
-def _one_pass(stream: Stream, *, sinks: str) -> dict:
+def live_connector(stream: Stream, specs, sink):
+    """(connector, session): a BinanceConnector for the stream's symbols with `sink`, its books
+    loaded from the stream's snapshots and live, ready for `handle_frame(session, frame)`."""
     from exchanges.connectors import FeedOptions
     from exchanges.connectors.base import Session
     from exchanges.connectors.binance import BinanceConnector
     from exchanges.quarantine import Quarantine
     from exchanges.ratelimit import HostLimits
-    from exchanges.types import Endpoints, NullSink
-    from marketagg.tuning import tune_feed_process
-    from tests.perf.feed_sinks import attach_feed_sinks
+    from exchanges.types import Endpoints
 
-    specs = _specs(stream)
-    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
-    sink, specs, close = attach_feed_sinks(specs) if sinks == "all" else (NullSink(), specs, lambda: None)
-    tune_feed_process()  # the feed process's interpreter settings, with or without sinks
     connector = BinanceConnector(
         venue="binance",
         specs=specs,
@@ -116,6 +112,19 @@ def _one_pass(stream: Stream, *, sinks: str) -> dict:
         feed.extra["first"] = True
         connector.set_state(feed, _live())
         connector.book_changed(feed, ts=time.time(), bids=bids, asks=asks, snapshot=True)
+    return connector, session
+
+
+def _one_pass(stream: Stream, *, sinks: str) -> dict:
+    from exchanges.types import NullSink
+    from marketagg.tuning import tune_feed_process
+    from tests.perf.feed_sinks import attach_feed_sinks
+
+    specs = _specs(stream)
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
+    sink, specs, close = attach_feed_sinks(specs) if sinks == "all" else (NullSink(), specs, lambda: None)
+    tune_feed_process()  # the feed process's interpreter settings, with or without sinks
+    connector, session = live_connector(stream, specs, sink)
     handle = connector.handle_frame
     frames = stream.frames
     started = time.perf_counter()

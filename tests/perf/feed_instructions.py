@@ -19,8 +19,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
-from decimal import Decimal
 
 WARM = 400  # messages applied in both runs before counting starts to matter
 
@@ -35,17 +33,11 @@ def feed(messages: int, total: int) -> None:
     import gc
 
     from books.consolidated import ConsolidatedBooks
-    from books.orderbook import BookState
     from books.recorder import TickRecorder
     from books.writer import TickWriter
-    from exchanges.connectors import FeedOptions
-    from exchanges.connectors.base import Session
-    from exchanges.connectors.binance import BinanceConnector
-    from exchanges.quarantine import Quarantine
-    from exchanges.ratelimit import HostLimits
     from exchanges.status import StatusBoard
-    from exchanges.types import Endpoints, FanoutSink
-    from tests.perf.bench_churn import _specs
+    from exchanges.types import FanoutSink
+    from tests.perf.bench_churn import _specs, live_connector
     from tests.perf.churn_stream import generate
 
     stream = generate(WARM + total)
@@ -54,25 +46,7 @@ def feed(messages: int, total: int) -> None:
         writer = TickWriter(queue_size=10**8, spill_dir=spill)  # never started: rows stay queued
         recorder = TickRecorder(writer=writer, snapshot_interval=1e9)
         sink = FanoutSink(StatusBoard(layer=None), ConsolidatedBooks(specs), recorder)
-        connector = BinanceConnector(
-            venue="binance",
-            specs=specs,
-            endpoints=Endpoints.default("binance"),
-            sink=sink,
-            options=FeedOptions(),
-            http=None,
-            limits=HostLimits(),
-            quarantine=Quarantine(),
-        )
-        session = Session(connector, connector.groups[0], muted=False)
-        for spec in specs:
-            snap, f = stream.snapshots[spec.symbol], session.feeds[spec.symbol]
-            bids = [(Decimal(p), Decimal(q)) for p, q in snap["bids"]]
-            asks = [(Decimal(p), Decimal(q)) for p, q in snap["asks"]]
-            f.book.load_snapshot(bids=bids, asks=asks, sequence=snap["lastUpdateId"], limit=1000)
-            f.extra["first"] = True
-            connector.set_state(f, BookState.LIVE)
-            connector.book_changed(f, ts=time.time(), bids=bids, asks=asks, snapshot=True)
+        connector, session = live_connector(stream, specs, sink)
         gc.disable()  # the collector's timing would differ between the two runs
         handle = connector.handle_frame
         for raw in stream.frames[: WARM + messages]:
