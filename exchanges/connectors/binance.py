@@ -95,10 +95,8 @@ class BinanceConnector(Connector):
         if depth is not None:  # the usual frame, read the fast way
             self.stats.messages += 1
             symbol, first, last, prev, ts_ms, bids, asks = depth
-            feed = session.feeds.get(symbol)
-            if feed is None:
-                self.reject(kind="unknown_event", reason=f"depth for unsubscribed {symbol[:20]!r}", raw=raw)
-            else:
+            feed = self._depth_feed(session, symbol, raw)
+            if feed is not None:
                 self.on_depth_event(feed, first, last, prev, ts_ms, bids, asks)
             return
         msg = self.decode_frame(raw)
@@ -128,12 +126,16 @@ class BinanceConnector(Connector):
         else:
             self.reject(kind="unknown_event", reason=f"unknown event {str(event)[:40]!r}", raw=raw)
 
-    def on_depth(self, session: Session, data: dict, raw) -> None:
-        feed = session.feeds.get(data.get("s"))
+    def _depth_feed(self, session: Session, symbol, raw) -> Feed | None:
+        """The feed of a depth event's symbol; None (the frame refused) for one not subscribed."""
+        feed = session.feeds.get(symbol)
         if feed is None:
-            self.reject(
-                kind="unknown_event", reason=f"depth for unsubscribed {str(data.get('s'))[:20]!r}", raw=raw
-            )
+            self.reject(kind="unknown_event", reason=f"depth for unsubscribed {str(symbol)[:20]!r}", raw=raw)
+        return feed
+
+    def on_depth(self, session: Session, data: dict, raw) -> None:
+        feed = self._depth_feed(session, data.get("s"), raw)
+        if feed is None:
             return
         try:
             first, last, ts_ms = data["U"], data["u"], data["E"]
