@@ -71,6 +71,9 @@ def _instructions(messages: int, total: int) -> int:
             capture_output=True,
             text=True,
             check=True,
+            # str hashes are salted per process: dict and set probing, so the count, would differ
+            # from run to run. Both runs use the same salt.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
         )
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:
