@@ -55,9 +55,12 @@ def commit() -> str:
         return "unknown"
 
 
-def write_results(results: list[Result], *, path: Path = RESULTS, update: bool = False) -> dict:
+def write_results(
+    results: list[Result], *, path: Path = RESULTS, update: bool = False, paces: dict | None = None
+) -> dict:
     """Write the figures. `update` keeps the figures of the sections not run this time from the
-    file; every section's date and commit are kept under "runs", so the table says which differ."""
+    file; every section's date and commit are kept under "runs", so the table says which differ,
+    with its machine pace (`paces`: section -> seconds of tests.perf.pace's loop before it)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     sections = {r.section for r in results}
     merged, runs = {}, {}
@@ -74,12 +77,29 @@ def write_results(results: list[Result], *, path: Path = RESULTS, update: bool =
         "date": now,
         "machine": machine(),
         "commit": commit(),
-        "runs": {**runs, **{name: {"date": now, "commit": commit()} for name in sorted(sections)}},
+        "runs": {**runs, **{name: _run(now, (paces or {}).get(name)) for name in sorted(sections)}},
         "results": {**merged, **{r.key: asdict(r) for r in results}},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return doc
+
+
+def _run(date: str, pace: float | None) -> dict:
+    run = {"date": date, "commit": commit()}
+    if pace is not None:
+        run["pace_s"] = round(pace, 3)
+    return run
+
+
+def _paces(doc: dict) -> str:
+    paced = [(name, run["pace_s"]) for name, run in doc.get("runs", {}).items() if "pace_s" in run]
+    if not paced:
+        return ""
+    return (
+        " Machine pace before each section (seconds of 10 million integer additions in a Python loop, "
+        "lower is faster; tests/perf/pace.py): " + ", ".join(f"{name} {pace:.2f}" for name, pace in paced) + "."
+    )
 
 
 def render(doc: dict) -> str:
@@ -106,6 +126,7 @@ def render(doc: dict) -> str:
             )
             + "."
         )
+    lines[-1] += _paces(doc)
     return "\n".join(lines)
 
 

@@ -159,12 +159,14 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
     django.setup()
     prepare_database()
+    from tests.perf.pace import reference_seconds
     from tests.perf.results import RESULTS, render, write_readme, write_results
 
-    results = []
+    results, paces = [], {}
     for name in [s.strip() for s in args.only.split(",") if s.strip()]:
         if name not in RUNNERS:
             parser.error(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
+        paces[name] = reference_seconds()
         t0 = time.perf_counter()
         got = RUNNERS[name](args.quick)
         for result in got:
@@ -172,7 +174,7 @@ def main() -> int:
         results.extend(got)
         print(f"[{name}] {len(got)} figures in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     path = RESULTS if not args.quick else RESULTS.with_name("results-quick.json")
-    doc = write_results(results, path=path, update=args.update)
+    doc = write_results(results, path=path, update=args.update, paces=paces)
     table = render(doc)
     print(table)
     if args.readme and not args.quick:
