@@ -1,10 +1,10 @@
 """How fast this machine runs plain Python right now: the seconds of a fixed loop (10 million
 integer additions), timed before each `make bench` section and kept with its figures.
 
-Machines of one kind differ (a later session's machine ran this loop in 0.5 s where an earlier one
-took 0.8 to 1.1 s), and one machine slows for minutes when its host is busy. The pace says which
-happened: a section whose pace is slower than the run's others measured a slowed machine, not a
-slower marketagg.
+Machines of one kind differ (one ran plain Python loops 2 to 2.5 times slower than another), and
+one machine slows for minutes when its host is busy (the feed with every sink measured 22,292 and
+33,769 msg/s an hour apart on the same code). The pace says which happened: a section whose pace
+is slower than the run's others measured a slowed machine, not a slower marketagg.
 """
 
 from __future__ import annotations
