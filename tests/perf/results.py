@@ -98,7 +98,9 @@ def _paces(doc: dict) -> str:
         return ""
     return (
         " Machine pace before each section (seconds of 10 million integer additions in a Python loop, "
-        "lower is faster; tests/perf/pace.py): " + ", ".join(f"{name} {pace:.2f}" for name, pace in paced) + "."
+        "lower is faster; tests/perf/pace.py): "
+        + ", ".join(f"{name} {pace:.2f}" for name, pace in paced)
+        + "."
     )
 
 

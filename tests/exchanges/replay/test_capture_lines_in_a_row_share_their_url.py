@@ -22,7 +22,9 @@ def test_runs_of_one_url_share_one_string(tmp_path, monkeypatch, block):
     urls = [A, A, A, B, B, A, A]
     kinds = ["open", "ws", "ws", "http", "http", "ws", "ws"]
     path = tmp_path / "c.jsonl"
-    path.write_text("\n".join(_line(t, u, n) for n, (t, u) in enumerate(zip(kinds, urls, strict=True))) + "\n")
+    path.write_text(
+        "\n".join(_line(t, u, n) for n, (t, u) in enumerate(zip(kinds, urls, strict=True))) + "\n"
+    )
     monkeypatch.setattr(capture, "READ_BLOCK", block)
     lines = read_capture(path)
     assert [x.url for x in lines] == urls
