@@ -131,7 +131,7 @@ def _share_urls(lines: list[CaptureLine], last: str | None) -> None:
     """Lines naming the URL of the line before them take that line's string. Every line names its
     connection's URL (a Binance combined stream's runs to hundreds of characters) and a run of
     lines names the same one, which each decoded line would otherwise hold a copy of: a
-    million-frame capture of 20 symbols holds about 400 MB less."""
+    million-frame capture of 20 symbols holds about 480 MB less (replay: 1.38 GB resident, 0.90 GB)."""
     for line in lines:
         url = line.url
         if url == last:

@@ -14,6 +14,12 @@ it to test the application in place).
 
 Measured by `make bench`: the feed section applies the same settings (`tune_feed_process`), and
 the latency section runs `serve`, which applies them.
+
+The exchange simulator (`simulate_exchanges`) applies them too once its books are built. With the
+defaults its full collections paused it for about 65 ms every 3 s at 5,000 messages a second,
+between stamping frames and sending them: the latency bench counted those stalls of the stand-in
+venue as marketagg's (split p99 47 to 78 ms, feed stage p99 37 to 70 ms; with the settings 21 to
+28 ms and 4 to 8 ms).
 """
 
 from __future__ import annotations

@@ -63,12 +63,16 @@ class Command(BaseCommand):
 
     async def serve(self, options: dict, faults, catalog: list) -> None:
         from exchanges.simulator import Simulator
+        from marketagg.tuning import tune_feed_process
 
         sim = Simulator(seed=options["seed"], rate=options["rate"], faults=faults, instruments=catalog)
         try:
             await sim.start(host=options["host"], port=options["port"])
         except OSError as exc:
             raise CommandError(f"cannot listen on {options['host']}:{options['port']}: {exc}") from None
+        # A venue that stalls is not what a client's latency should measure: the feed process's
+        # collector settings keep the simulator's books out of its full collections (marketagg/tuning.py).
+        tune_feed_process()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
