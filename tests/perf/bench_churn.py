@@ -4,7 +4,8 @@ The stream is tests/perf/churn_stream.py (20 symbols, 1,000-level books, 20-leve
 appearing and vanishing). marketagg runs it through the real `BinanceConnector.handle_frame` with
 the sinks the feed process attaches (tick recorder writing to the database, consolidated books,
 live publisher with metrics, status board); cryptofeed 2.4.1 runs it through its own Binance
-handler in a virtual environment of its own under bench/ (installed here on first use).
+handler in a virtual environment of its own under bench/ (installed here on first use). The three
+(every sink, no sink, cryptofeed) are taken in turn, three rounds, and the best of each is kept.
 """
 
 from __future__ import annotations
@@ -37,23 +38,15 @@ def cryptofeed_python() -> Path:
     return python
 
 
-def cryptofeed_throughput(stream: Stream, *, runs: int = 3) -> dict:
-    path = BENCH / ".work" / "churn-frames.json"
-    stream.dump(path)
-    python = cryptofeed_python()
-    best = None
-    for _ in range(runs):
-        out = subprocess.run(
-            [str(python), str(BENCH / "cryptofeed_binance.py"), str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))},
-        )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        if best is None or result["per_second"] > best["per_second"]:
-            best = result
-    return best
+def _cryptofeed_run(path: Path) -> dict:
+    out = subprocess.run(
+        [str(cryptofeed_python()), str(BENCH / "cryptofeed_binance.py"), str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _specs(stream: Stream):
@@ -70,16 +63,6 @@ def _specs(stream: Stream):
         )
         for s in stream.symbols
     ]
-
-
-def marketagg_throughput(stream: Stream, *, sinks: str = "all", runs: int = 3) -> dict:
-    """Best of `runs` passes over the frames; each pass starts from the snapshots again."""
-    best = None
-    for _ in range(runs):
-        result = _one_pass(stream, sinks=sinks)
-        if best is None or result["per_second"] > best["per_second"]:
-            best = result
-    return best
 
 
 def live_connector(stream: Stream, specs, sink):
@@ -146,11 +129,24 @@ def _live():
     return BookState.LIVE
 
 
-def side_by_side(messages: int = 100_000) -> dict:
+def side_by_side(messages: int = 100_000, *, rounds: int = 3) -> dict:
+    """marketagg with every sink, with none, and cryptofeed, taken in turn `rounds` times, best of
+    each: a machine that slows for a while slows all three alike, not only whichever ran then."""
     stream = generate(messages)
-    ours = marketagg_throughput(stream, sinks="all")
-    bare = marketagg_throughput(stream, sinks="none")
-    theirs = cryptofeed_throughput(stream)
+    path = BENCH / ".work" / "churn-frames.json"
+    stream.dump(path)
+    cryptofeed_python()  # installed before anything is timed
+    best: dict[str, dict] = {}
+    for _ in range(rounds):
+        for name, run in (
+            ("ours", lambda: _one_pass(stream, sinks="all")),
+            ("bare", lambda: _one_pass(stream, sinks="none")),
+            ("theirs", lambda: _cryptofeed_run(path)),
+        ):
+            result = run()
+            if name not in best or result["per_second"] > best[name]["per_second"]:
+                best[name] = result
+    ours, bare, theirs = best["ours"], best["bare"], best["theirs"]
     return {
         "feed_msgs_per_s": ours["per_second"],
         "feed_us_per_msg": ours["us_per_message"],
