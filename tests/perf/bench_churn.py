@@ -27,13 +27,20 @@ CRYPTOFEED_VENV = BENCH / ".venv-cryptofeed"
 CRYPTOFEED_PIN = "cryptofeed==2.4.1"
 
 
+def _outside_env() -> dict:
+    """This environment without Django's and Python's variables: with the project's PYTHONPATH,
+    the cryptofeed environment's pip would judge the project's own requirements too."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))}
+
+
 def cryptofeed_python() -> Path:
     """bench/.venv-cryptofeed/bin/python with cryptofeed 2.4.1, created on first use."""
     python = CRYPTOFEED_VENV / "bin" / "python"
     stamp = CRYPTOFEED_VENV / ".installed"
     if not stamp.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(CRYPTOFEED_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", CRYPTOFEED_PIN], check=True)
+        env = _outside_env()
+        subprocess.run([sys.executable, "-m", "venv", str(CRYPTOFEED_VENV)], check=True, env=env)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", CRYPTOFEED_PIN], check=True, env=env)
         stamp.write_text(CRYPTOFEED_PIN)
     return python
 
@@ -44,7 +51,7 @@ def _cryptofeed_run(path: Path) -> dict:
         check=True,
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))},
+        env=_outside_env(),
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
