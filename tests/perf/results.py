@@ -62,6 +62,7 @@ def write_results(
     file; every section's date and commit are kept under "runs", so the table says which differ,
     with its machine pace (`paces`: section -> seconds of tests.perf.pace's loop before it)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    head = commit()
     sections = {r.section for r in results}
     merged, runs = {}, {}
     if update and path.exists():
@@ -76,8 +77,8 @@ def write_results(
     doc = {
         "date": now,
         "machine": machine(),
-        "commit": commit(),
-        "runs": {**runs, **{name: _run(now, (paces or {}).get(name)) for name in sorted(sections)}},
+        "commit": head,
+        "runs": {**runs, **{name: _run(now, head, (paces or {}).get(name)) for name in sorted(sections)}},
         "results": {**merged, **{r.key: asdict(r) for r in results}},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +86,8 @@ def write_results(
     return doc
 
 
-def _run(date: str, pace: float | None) -> dict:
-    run = {"date": date, "commit": commit()}
+def _run(date: str, head: str, pace: float | None) -> dict:
+    run = {"date": date, "commit": head}
     if pace is not None:
         run["pace_s"] = round(pace, 3)
     return run
