@@ -8,8 +8,6 @@ import gc
 import io
 import sys
 
-from django.core.management.base import OutputWrapper
-
 from exchanges.management.commands.simulate_exchanges import Command
 from exchanges.simulator import FaultSpec
 from exchanges.simulator.catalog import instruments
@@ -21,7 +19,6 @@ async def test_the_serving_simulator_has_the_feed_collector_settings():
     gc.set_threshold(700, 10, 10)  # the interpreter's defaults, whatever ran before
     out = io.StringIO()
     command = Command(stdout=out)
-    command.stdout = OutputWrapper(out)
     options = {"seed": "0", "rate": 10.0, "host": "127.0.0.1", "port": 0}
     task = asyncio.create_task(command.serve(options, FaultSpec.parse("none"), instruments(None)))
     try:
