@@ -126,8 +126,12 @@ def make_capture(frames: int, path: Path) -> Path:
     return path
 
 
+def capture_path(frames: int) -> Path:
+    return WORK / f"replay-{frames}.jsonl"
+
+
 def replay_speed(frames: int) -> dict:
-    capture = make_capture(frames, WORK / f"replay-{frames}.jsonl")
+    capture = make_capture(frames, capture_path(frames))
     books = WORK / "replay-books.json"
     env = {**os.environ, "MARKETAGG_STORE_TICKS": "false"}
     started = time.perf_counter()

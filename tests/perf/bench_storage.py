@@ -1,14 +1,14 @@
 """Storage benchmarks (`make bench`; never part of pytest): ingest of book changes (one row each)
-through the writer, the 1-minute trade rollup, 1-minute bars of the last hour (from the rollup),
-and book_at, on a PostgreSQL database of their own (marketagg_storage_bench), built with the
-project's migrations (so pg_partman or TimescaleDB, whichever the server has) and seeded with
-generate_series SQL. Each function returns a dict of measurements.
+through the writer, on a fresh PostgreSQL database of its own (marketagg_storage_bench) and a
+SQLite file, both built with the project's migrations (so pg_partman or TimescaleDB, whichever
+the server has); then the 1-minute trade rollup, 1-minute bars of the last hour (from the rollup)
+and book_at over ten million stored trades (tests/perf/storage_seed.py). Each function returns a
+dict of measurements.
 
-    from tests.perf import bench_storage
-    with bench_storage.bench_database() as alias:
-        bench_storage.seed(using=alias, rows=10_000_000)
+    from tests.perf import bench_storage, storage_seed
+    with storage_seed.query_database(rows=10_000_000) as (alias, seeded):
         bench_storage.roll_up(using=alias)
-        bench_storage.bars_last_hour(using=alias)
+        bench_storage.bars_last_hour(using=alias, end=seeded["end"])
 """
 
 from __future__ import annotations
@@ -21,126 +21,34 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import msgspec
-import psycopg
-from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
+
+from tests.perf.storage_seed import (
+    CHANGE_LEVELS,
+    FULL_ROWS,
+    QUICK_ROWS,
+    admin_connection,
+    bench_instrument,
+    beside,
+    query_database,
+    registered,
+)
 
 BENCH_DB = "marketagg_storage_bench"
-FULL_ROWS = 10_000_000
-QUICK_ROWS = 200_000
-
-
-@contextlib.contextmanager
-def migrated_alias(alias: str, entry: dict):
-    """`entry` registered as Django database `alias` and migrated; the alias is closed and removed
-    afterwards, so a later run (or the other benchmark database) starts from no connection."""
-    connections.settings[alias] = connections.configure_settings({"default": entry})["default"]
-    try:
-        call_command("migrate", database=alias, verbosity=0)
-        yield alias
-    finally:
-        connections[alias].close()
-        del connections[alias]
-        connections.settings.pop(alias, None)
 
 
 @contextlib.contextmanager
 def bench_database():
-    """A fresh, migrated database as Django alias "bench"; dropped afterwards."""
-    base = dict(connection.settings_dict)
-    if connection.vendor != "postgresql":
-        raise RuntimeError("the storage benchmarks need PostgreSQL (DATABASE_URL=postgres://...)")
-    admin = psycopg.connect(
-        host=base["HOST"] or "127.0.0.1",
-        port=base["PORT"] or 5432,
-        user=base["USER"] or "postgres",
-        password=base.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    """A fresh, migrated database for the ingest figures, as Django alias "bench"; dropped afterwards."""
+    with admin_connection() as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {BENCH_DB}")
     try:
-        with migrated_alias("bench", {**base, "NAME": BENCH_DB}) as alias:
+        with registered("bench", beside(BENCH_DB)) as alias:
             yield alias
     finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.close()
-
-
-def _instrument(using: str):
-    from exchanges.models import Exchange, Instrument
-
-    exchange, _ = Exchange.objects.using(using).get_or_create(
-        venue="binance", defaults={"name": "Binance spot"}
-    )
-    inst, _ = Instrument.objects.using(using).get_or_create(
-        exchange=exchange, symbol="BTCUSDT", defaults={"pair": "BTC-USDT", "base": "BTC", "quote": "USDT"}
-    )
-    return Instrument.objects.using(using).select_related("exchange").get(pk=inst.pk)
-
-
-def _make_partitions(cursor, *, start: datetime, end: datetime) -> None:
-    from books.storage import partman
-    from books.storage.backend import PARTMAN, storage_backend
-
-    if storage_backend(connections["bench"]) != PARTMAN:
-        return
-    hour = start.replace(minute=0, second=0, microsecond=0)
-    hours = []
-    while hour <= end:
-        hours.append(hour)
-        hour += timedelta(hours=1)
-    for table in ("books_trade", "books_bookdelta", "books_booksnapshot"):
-        partman.ensure_partitions(cursor, table=table, hours=hours)
-
-
-CHANGE_LEVELS = 20  # levels of a stored book change here: the 20-level diffs of the feed benchmark
-CHANGE_EVERY_MS = 200  # a change of 20 levels every 200 ms: 100 level updates a second, as trades
-
-
-def seed(*, using: str = "bench", rows: int = FULL_ROWS) -> dict:
-    """`rows` trades ending now (10 ms apart), as many level updates in book changes of 20 levels
-    (`rows` / 20 changes, 200 ms apart), and a 100-level snapshot every second of the last two
-    hours. Returns rows and seconds taken."""
-    inst = _instrument(using)
-    now = datetime.now(UTC)
-    start = now - timedelta(milliseconds=10 * rows)
-    changes = rows // CHANGE_LEVELS
-    t0 = time.perf_counter()
-    with connections[using].cursor() as cursor:
-        _make_partitions(cursor, start=start, end=now)
-        cursor.execute(
-            "INSERT INTO books_trade (time, instrument_id, trade_id, price, quantity, taker_side) "
-            "SELECT %s - g * INTERVAL '10 milliseconds', %s, g::text, 65000 + (g %% 1000) * 0.01, "
-            "0.001 * (g %% 100 + 1), CASE WHEN g %% 2 = 0 THEN 'buy' ELSE 'sell' END "
-            "FROM generate_series(1, %s) g",
-            [now, inst.id, rows],
-        )
-        # Events step 20 per change, 100 per second: the snapshots' events below fit between them.
-        side = (
-            "(SELECT jsonb_agg(jsonb_build_array(({base} {sign} ((g + k) %% 100) * 0.1)::text, "
-            "((g + k) %% 7 * 0.5)::text) ORDER BY k) FROM generate_series(0, 9) k)"
-        )
-        cursor.execute(
-            "INSERT INTO books_bookdelta (time, instrument_id, sequence, event, bids, asks) "
-            f"SELECT %s - g * INTERVAL '{CHANGE_EVERY_MS} milliseconds', %s, %s - g * 20, %s - g * 20, "
-            f"{side.format(base=64990, sign='-')}, {side.format(base=65010, sign='+')} "
-            "FROM generate_series(1, %s) g",
-            [now, inst.id, rows + 1, rows + 1, changes],
-        )
-        snapshots = min(7200, rows // 100)
-        cursor.execute(
-            "WITH side AS (SELECT jsonb_agg(jsonb_build_array((64990 - k * 0.1)::text, '1') ORDER BY k) AS bids, "
-            "jsonb_agg(jsonb_build_array((65010 + k * 0.1)::text, '1') ORDER BY k) AS asks "
-            "FROM generate_series(0, 99) k) "
-            "INSERT INTO books_booksnapshot (time, instrument_id, sequence, event, depth, bids, asks, best_bid, "
-            "best_ask, mid, spread) SELECT %s - g * INTERVAL '1 second', %s, %s - g * 100, %s - g * 100, 1000, "
-            "side.bids, side.asks, 64990, 65010, 65000, 20 FROM generate_series(0, %s) g, side",
-            [now, inst.id, rows + 1, rows + 1, snapshots],
-        )
-        cursor.execute("ANALYZE books_trade; ANALYZE books_bookdelta; ANALYZE books_booksnapshot")
-    return {"rows": rows, "changes": changes, "seconds": time.perf_counter() - t0}
+        with admin_connection() as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def _changes(count: int) -> list[tuple[list, list]]:
@@ -175,7 +83,7 @@ def ingest(*, using: str = "bench", rows: int = 200_000, spelled: bool = False) 
     from books.storage.tables import spelled_json
     from books.writer import TickWriter
 
-    inst = _instrument(using)
+    inst = bench_instrument(using)
     now = datetime.now(UTC)
     pool = _changes(1000)
     if spelled:
@@ -247,13 +155,12 @@ def roll_up(*, using: str = "bench") -> dict:
     }
 
 
-def bars_last_hour(*, using: str = "bench") -> dict:
-    """1-minute trade bars of the last hour of one instrument (median ms of 5): rolled-up minutes
-    plus the raw trades of the partial minutes at both ends."""
+def bars_last_hour(*, using: str, end: datetime) -> dict:
+    """1-minute trade bars of the hour before `end` (the seed's last trade) of one instrument
+    (median ms of 5): rolled-up minutes plus the raw trades of the partial minutes at both ends."""
     from books.selectors import bars
 
-    inst = _instrument(using)
-    end = datetime.now(UTC)
+    inst = bench_instrument(using)
     out: list = []
     ms = _timed(
         lambda: out.append(
@@ -269,16 +176,17 @@ def bars_last_hour(*, using: str = "bench") -> dict:
     return {"ms": ms, "bars": len(out[-1])}
 
 
-def book_at_time(*, using: str = "bench") -> dict:
-    """book_at half a second after the snapshot of 30 minutes ago (100 levels a side), so it reads
-    that snapshot and the changes of the half second after it (median ms of 5)."""
+def book_at_time(*, using: str, end: datetime) -> dict:
+    """book_at half a second after the snapshot of 30 minutes before `end` (the seed's last row;
+    100 levels a side), so it reads that snapshot and the changes of the half second after it
+    (median ms of 5)."""
     from books.models import BookDelta, BookSnapshot
     from books.selectors import book_at
 
-    inst = _instrument(using)
+    inst = bench_instrument(using)
     snap = (
         BookSnapshot.objects.using(using)
-        .filter(instrument=inst, time__lte=datetime.now(UTC) - timedelta(minutes=30))
+        .filter(instrument=inst, time__lte=end - timedelta(minutes=30))
         .order_by("-time")
         .first()
     )
@@ -298,7 +206,7 @@ def sqlite_bench_database():
             "NAME": f"{tmp}/bench.sqlite3",
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
         }
-        with migrated_alias("bench_sqlite", entry) as alias:
+        with registered("bench_sqlite", entry) as alias:
             yield alias
 
 
@@ -306,14 +214,14 @@ def results(*, quick: bool = False) -> list:
     """`make bench`'s storage figures, as tests.perf.results.Result."""
     from tests.perf.results import Result
 
-    rows = QUICK_ROWS if quick else FULL_ROWS
+    rows = QUICK_ROWS if quick else FULL_ROWS  # trades seeded for the queries
     with bench_database() as alias:
         ing = ingest(using=alias, rows=20_000 if quick else 500_000)
         ing_spelled = ingest(using=alias, rows=20_000 if quick else 500_000, spelled=True)
-        seeded = seed(using=alias, rows=rows)
+    with query_database(rows) as (alias, seeded):
         r = roll_up(using=alias)
-        b = bars_last_hour(using=alias)
-        a = book_at_time(using=alias)
+        b = bars_last_hour(using=alias, end=seeded["end"])
+        a = book_at_time(using=alias, end=seeded["end"])
     with sqlite_bench_database() as alias:
         lite = ingest(using=alias, rows=20_000 if quick else 200_000)
     return [
