@@ -136,13 +136,13 @@ def seed(*, using: str, rows: int) -> dict:
     return {"rows": rows, "changes": changes, "end": now, "seconds": time.perf_counter() - t0}
 
 
-def prepare(rows: int) -> dict:
+def prepare(rows: int, *, name: str = QUERY_DB) -> dict:
     """Make the query database afresh: migrated, seeded, vacuumed (so no autovacuum of ten million
     rows runs later, under a timed section), then marked as this run's."""
     with admin_connection() as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {QUERY_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {QUERY_DB}")
-    with registered("bench_query", beside(QUERY_DB)) as alias:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    with registered("bench_query", beside(name)) as alias:
         seeded = seed(using=alias, rows=rows)
         conn = connections[alias]
         conn.ensure_connection()
@@ -175,29 +175,27 @@ def _marked(alias: str, rows: int) -> dict | None:
     return {"rows": row[0], "changes": row[1], "end": row[2], "prepared": True}
 
 
-def _exists() -> bool:
+def _exists(name: str) -> bool:
     with admin_connection() as admin:
-        return (
-            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [QUERY_DB]).fetchone() is not None
-        )
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 @contextlib.contextmanager
-def query_database(rows: int):
-    """(alias, seed) of the query database holding `rows` trades: the one prepared for this run,
-    else one seeded now. Dropped afterwards."""
+def query_database(rows: int, *, name: str = QUERY_DB):
+    """(alias, seed) of the query database holding `rows` trades: the one prepared for this run
+    (seed["prepared"] True), else one seeded now. Dropped afterwards."""
     try:
         seeded = None
-        if _exists():
-            with registered("bench_query", beside(QUERY_DB), migrate=False) as alias:
+        if _exists(name):
+            with registered("bench_query", beside(name), migrate=False) as alias:
                 seeded = _marked(alias, rows)
         if seeded is None:
-            seeded = {**prepare(rows), "prepared": False}
-        with registered("bench_query", beside(QUERY_DB)) as alias:
+            seeded = {**prepare(rows, name=name), "prepared": False}
+        with registered("bench_query", beside(name)) as alias:
             yield alias, seeded
     finally:
         with admin_connection() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {QUERY_DB} WITH (FORCE)")
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":
