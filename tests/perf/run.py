@@ -24,7 +24,7 @@ from collections.abc import Callable
 import django
 
 from tests.perf.prepare import PREPARED
-from tests.perf.storage_seed import RUN_VARIABLE
+from tests.perf.storage_seed import RUN_VARIABLE, admin_connection
 
 SECTIONS = ("feed", "books", "consolidated", "storage", "latency", "memory", "replay")
 
@@ -137,20 +137,10 @@ def prepare_database() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        import psycopg
-
-        s = connection.settings_dict
-        admin = psycopg.connect(
-            host=s["HOST"] or "127.0.0.1",
-            port=s["PORT"] or 5432,
-            user=s["USER"] or "postgres",
-            password=s.get("PASSWORD") or None,
-            dbname="postgres",
-            autocommit=True,
-        )
-        with admin:
-            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [s["NAME"]]).fetchone() is None:
-                admin.execute(f'CREATE DATABASE "{s["NAME"]}"')
+        name = connection.settings_dict["NAME"]
+        with admin_connection() as admin:
+            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+                admin.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
 
 

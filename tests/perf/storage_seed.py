@@ -45,7 +45,7 @@ def admin_connection() -> psycopg.Connection:
     """An autocommit connection to the `postgres` database of the server DATABASE_URL names."""
     base = connection.settings_dict
     if connection.vendor != "postgresql":
-        raise RuntimeError("the storage benchmarks need PostgreSQL (DATABASE_URL=postgres://...)")
+        raise RuntimeError("the benchmarks' databases need PostgreSQL (DATABASE_URL=postgres://...)")
     return psycopg.connect(
         host=base["HOST"] or "127.0.0.1",
         port=base["PORT"] or 5432,
