@@ -27,10 +27,11 @@ from tests.perf.storage_seed import (
     CHANGE_LEVELS,
     FULL_ROWS,
     QUICK_ROWS,
-    admin_connection,
     bench_instrument,
     beside,
+    drop_database,
     query_database,
+    recreate_database,
     registered,
 )
 
@@ -40,15 +41,12 @@ BENCH_DB = "marketagg_storage_bench"
 @contextlib.contextmanager
 def bench_database():
     """A fresh, migrated database for the ingest figures, as Django alias "bench"; dropped afterwards."""
-    with admin_connection() as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    recreate_database(BENCH_DB)
     try:
         with registered("bench", beside(BENCH_DB)) as alias:
             yield alias
     finally:
-        with admin_connection() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        drop_database(BENCH_DB)
 
 
 def _changes(count: int) -> list[tuple[list, list]]:

@@ -61,6 +61,18 @@ def beside(name: str) -> dict:
     return {**connection.settings_dict, "NAME": name}
 
 
+def recreate_database(name: str) -> None:
+    """Database `name` on DATABASE_URL's server, empty (dropped first if it was there)."""
+    with admin_connection() as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+
+
+def drop_database(name: str) -> None:
+    with admin_connection() as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @contextlib.contextmanager
 def registered(alias: str, entry: dict, *, migrate: bool = True):
     """Database `entry` as Django alias `alias` (migrated); the alias is closed and removed
@@ -139,15 +151,10 @@ def seed(*, using: str, rows: int) -> dict:
 def prepare(rows: int, *, name: str = QUERY_DB) -> dict:
     """Make the query database afresh: migrated, seeded, vacuumed (so no autovacuum of ten million
     rows runs later, under a timed section), then marked as this run's."""
-    with admin_connection() as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
+    recreate_database(name)
     with registered("bench_query", beside(name)) as alias:
         seeded = seed(using=alias, rows=rows)
-        conn = connections[alias]
-        conn.ensure_connection()
-        conn.connection.autocommit = True  # VACUUM runs outside a transaction
-        with conn.cursor() as cursor:
+        with connections[alias].cursor() as cursor:  # Django's autocommit: VACUUM needs no transaction
             cursor.execute("VACUUM (ANALYZE) books_trade, books_bookdelta, books_booksnapshot")
             cursor.execute(
                 "CREATE TABLE bench_seed (run text, rows bigint, changes bigint, seeded_end timestamptz)"
@@ -191,11 +198,10 @@ def query_database(rows: int, *, name: str = QUERY_DB):
                 seeded = _marked(alias, rows)
         if seeded is None:
             seeded = {**prepare(rows, name=name), "prepared": False}
-        with registered("bench_query", beside(name)) as alias:
+        with registered("bench_query", beside(name), migrate=False) as alias:  # prepare() migrated it
             yield alias, seeded
     finally:
-        with admin_connection() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        drop_database(name)
 
 
 if __name__ == "__main__":

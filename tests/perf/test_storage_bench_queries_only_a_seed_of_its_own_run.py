@@ -20,8 +20,7 @@ def name(django_db_setup, django_db_blocker):
     name = f"marketagg_seed_test_{os.getpid()}"
     with django_db_blocker.unblock():
         yield name
-        with storage_seed.admin_connection() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        storage_seed.drop_database(name)
 
 
 def _trades(alias: str) -> int:
