@@ -50,6 +50,10 @@ def main() -> int:
     parser.add_argument("sections", help=f"comma-separated, of {PREPARED}")
     parser.add_argument("--quick", action="store_true", help="the smaller inputs of `run --quick`")
     args = parser.parse_args()
+    # Background work: the memory section's feed process and simulator come first on the CPU (on a
+    # slow machine, at the same priority, the preparation slowed the feed until it fell behind and
+    # grew its buffers, and the memory figure with them).
+    os.nice(19)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketagg.settings")
     django.setup()
     t0 = time.perf_counter()
