@@ -4,11 +4,13 @@ import os
 
 import pytest
 
+from tests.worker_env import DEFAULT_REDIS
+
 
 @pytest.fixture
 def redis_url() -> str:
     """The machine's real Redis, on a database of its own so tests never touch live data."""
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    return os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
 
 
 @pytest.fixture

@@ -104,9 +104,12 @@ def _make_partitions(using: str, cursor, *, start: datetime, end: datetime) -> N
         hour += timedelta(hours=1)
     for table in SEEDED_TABLES:
         partman.ensure_partitions(cursor, table=table, hours=hours)
-    # Unlogged: the seed writes no WAL (on a server with the default 1 GB max_wal_size, ten million
-    # rows meant a checkpoint every few seconds and half the seeding time). Only the write path
-    # changes; the queries timed read the same pages through the same indexes.
+
+
+def _unlogged(cursor) -> None:
+    """The seeded tables' partitions write no WAL: the ten million trades went in in 73 s instead
+    of 119 s on a slow machine. Only the write path changes; the queries timed read the same
+    pages through the same indexes. (Partitions made later, or a hypertable's chunks, stay logged.)"""
     cursor.execute(
         "SELECT c.oid::regclass::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
         "WHERE i.inhparent = ANY(%s::regclass[]) AND c.relpersistence = 'p'",
@@ -138,8 +141,9 @@ def seed(*, using: str, rows: int) -> dict:
     with connections[using].cursor() as cursor:
         _at_our_priority(connections[using], cursor)
         _make_partitions(using, cursor, start=start, end=now)
+        _unlogged(cursor)
         # Rows go in oldest first (g counts down), as a feed writes them: each index then grows at
-        # its right end instead of splitting pages all over (the trades went in 40% faster).
+        # its right end (the trades went in in 57 s instead of 73 s).
         cursor.execute(
             "INSERT INTO books_trade (time, instrument_id, trade_id, price, quantity, taker_side) "
             "SELECT %s - g * INTERVAL '10 milliseconds', %s, g::text, 65000 + (g %% 1000) * 0.01, "
